@@ -1,0 +1,44 @@
+package city.onestop.platform.web;
+
+import city.onestop.platform.RequestIds;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gives every exchange a request id (the client's {@code X-Request-Id} when it is sane), echoes it on the
+ * response, puts it in the Reactor context for logs, and writes one access-log line per request.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestIdFilter implements WebFilter {
+
+    private static final Logger access = LoggerFactory.getLogger("city.onestop.access");
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String given = exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER);
+        String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
+        exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
+        long started = System.nanoTime();
+        return chain.filter(exchange)
+                .doFinally(signal -> {
+                    if (access.isDebugEnabled()) {
+                        access.debug("{} {} {} {}ms requestId={}",
+                                exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(),
+                                exchange.getResponse().getStatusCode(), (System.nanoTime() - started) / 1_000_000, id);
+                    }
+                })
+                .contextWrite(ctx -> ctx.put(RequestIds.CONTEXT_KEY, id));
+    }
+}

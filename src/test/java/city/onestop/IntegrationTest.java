@@ -1,0 +1,21 @@
+package city.onestop;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * A full application on the real embedded PostgreSQL and Redis of this test JVM. Every test class using
+ * exactly this annotation (and no extra properties or mocks) shares one Spring context, so keep it that way:
+ * tests isolate themselves by creating their own data (fresh phone numbers, ids), not by new contexts.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "PT30S")
+@ActiveProfiles("test")
+public @interface IntegrationTest {}

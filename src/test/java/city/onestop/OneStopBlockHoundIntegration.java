@@ -1,0 +1,22 @@
+package city.onestop;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * The only blocking calls tolerated on non-blocking threads in tests, each with its reason. BlockHound is
+ * installed for the whole suite by blockhound-junit-platform; anything else blocking fails the test.
+ */
+public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        // SecureRandom reads /dev/urandom, which never blocks once the kernel pool is seeded (long before we start):
+        // request ids, entity ids and refresh tokens use it.
+        builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
+        builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
+        // Logback writes log lines synchronously to the console; logging is not request work.
+        builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
+        builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+    }
+}
