@@ -1,0 +1,121 @@
+package city.onestop.booking.demo;
+
+import city.onestop.booking.persistence.CatalogStore;
+import city.onestop.platform.ProblemException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Demo data for {@code mvn spring-boot:run} (profile {@code local}): two hospitals with departments and
+ * doctors, and sessions for today and the coming week relative to the clock. Ids are derived from names, so
+ * a restart adds only the days that are new.
+ */
+@Component
+@Profile("local")
+class BookingDemoData {
+
+    private static final Logger log = LoggerFactory.getLogger(BookingDemoData.class);
+
+    private record Doc(String name, String title, String specialty, long feeFen) {}
+
+    private record Dept(String name, List<Doc> doctors) {}
+
+    private record Hosp(String name, String address, double lat, double lon, String level, String phone, List<Dept> departments) {}
+
+    private static final List<Hosp> HOSPITALS = List.of(
+            new Hosp("City First People's Hospital", "1 Renmin Road", 31.2304, 121.4737, "TERTIARY_A", "021-0000-0001", List.of(
+                    new Dept("Internal Medicine", List.of(new Doc("Dr. Wang Li", "Chief Physician", "Cardiology", 5000),
+                            new Doc("Dr. Zhang Wei", "Attending Physician", "Gastroenterology", 2500))),
+                    new Dept("Pediatrics", List.of(new Doc("Dr. Liu Yang", "Associate Chief Physician", "Respiratory", 3500))))),
+            new Hosp("Riverside Community Hospital", "88 Binjiang Avenue", 31.2397, 121.4998, "SECONDARY_A", "021-0000-0002", List.of(
+                    new Dept("General Practice", List.of(new Doc("Dr. Chen Jing", "Attending Physician", "Family medicine", 1000))),
+                    new Dept("Dermatology", List.of(new Doc("Dr. Zhao Min", "Chief Physician", "Eczema", 4000))))));
+
+    private final DatabaseClient db;
+    private final CatalogStore catalog;
+    private final Clock clock;
+
+    BookingDemoData(DatabaseClient db, CatalogStore catalog, Clock clock) {
+        this.db = db;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    static UUID id(String... parts) {
+        return UUID.nameUUIDFromBytes(("onestop-demo:" + String.join("/", parts)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The framework subscribes to the returned Mono once the application is ready. */
+    @EventListener(ApplicationReadyEvent.class)
+    Mono<Void> load() {
+        return Flux.fromIterable(HOSPITALS)
+                .concatMap(this::hospital)
+                .then()
+                .doOnSuccess(v -> log.info("Booking demo data ready: {} hospitals with sessions for the coming week", HOSPITALS.size()))
+                .doOnError(e -> log.warn("Could not load booking demo data", e));
+    }
+
+    private Mono<Void> hospital(Hosp h) {
+        UUID hospitalId = id(h.name());
+        Mono<Void> row = db.sql("""
+                        INSERT INTO hospitals (id, name, address, lat, lon, level, phone, created_at)
+                        VALUES (:id, :name, :address, :lat, :lon, :level, :phone, now()) ON CONFLICT (id) DO NOTHING""")
+                .bind("id", hospitalId)
+                .bind("name", h.name())
+                .bind("address", h.address())
+                .bind("lat", h.lat())
+                .bind("lon", h.lon())
+                .bind("level", h.level())
+                .bind("phone", h.phone())
+                .then();
+        return row.then(catalog.timetable(hospitalId)).flatMap(timetable -> Flux.fromIterable(h.departments())
+                .concatMap(d -> department(hospitalId, h, d, timetable))
+                .then());
+    }
+
+    private Mono<Void> department(UUID hospitalId, Hosp h, Dept d, CatalogStore.Timetable timetable) {
+        UUID departmentId = id(h.name(), d.name());
+        Mono<Void> row = db.sql("INSERT INTO departments (id, hospital_id, name) VALUES (:id, :hospital, :name) ON CONFLICT (id) DO NOTHING")
+                .bind("id", departmentId)
+                .bind("hospital", hospitalId)
+                .bind("name", d.name())
+                .then();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), timetable.zone());
+        return row.thenMany(Flux.fromIterable(d.doctors())).concatMap(doc -> {
+            UUID doctorId = id(h.name(), d.name(), doc.name());
+            Mono<Void> doctorRow = db.sql("""
+                            INSERT INTO doctors (id, hospital_id, department_id, name, title, specialty, registration_fee_fen)
+                            VALUES (:id, :hospital, :department, :name, :title, :specialty, :fee) ON CONFLICT (id) DO NOTHING""")
+                    .bind("id", doctorId)
+                    .bind("hospital", hospitalId)
+                    .bind("department", departmentId)
+                    .bind("name", doc.name())
+                    .bind("title", doc.title())
+                    .bind("specialty", doc.specialty())
+                    .bind("fee", doc.feeFen())
+                    .then();
+            return doctorRow.thenMany(Flux.range(0, 8)).concatMap(day -> Flux.just("MORNING", "AFTERNOON").concatMap(period -> {
+                boolean morning = period.equals("MORNING");
+                var schedule = new CatalogStore.NewSchedule(doctorId, today.plusDays(day), period,
+                        morning ? LocalTime.of(8, 0) : LocalTime.of(13, 30), morning ? LocalTime.of(12, 0) : LocalTime.of(17, 30),
+                        8, morning ? 2 : 1);
+                return catalog.createSchedule(hospitalId, schedule, timetable)
+                        .onErrorResume(e -> e instanceof ProblemException p && "SCHEDULE_EXISTS".equals(p.code()), e -> Mono.empty())
+                        .then();
+            })).then();
+        }).then();
+    }
+}

@@ -1,0 +1,91 @@
+package city.onestop.booking.web;
+
+import city.onestop.booking.persistence.AppointmentStore;
+import city.onestop.booking.persistence.Cursor;
+import city.onestop.booking.persistence.Page;
+import city.onestop.booking.persistence.Views;
+import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/booking")
+@Tag(name = "Booking", description = "Hold, book, see, cancel and reschedule hospital appointments")
+class AppointmentController {
+
+    private final BookingService booking;
+    private final AppointmentStore appointments;
+
+    AppointmentController(BookingService booking, AppointmentStore appointments) {
+        this.booking = booking;
+        this.appointments = appointments;
+    }
+
+    record HoldRequest(@NotNull UUID slotId, UUID patientId) {}
+
+    record RescheduleRequest(@NotNull UUID slotId) {}
+
+    @PostMapping("/holds")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "holdSlot", summary = "Hold a place in a slot for a few minutes (status PENDING); book it with holdId")
+    Mono<Views.Appointment> hold(@Valid @RequestBody HoldRequest request) {
+        return CurrentUser.get().flatMap(user -> booking.hold(user.id(), request.slotId(), request.patientId()));
+    }
+
+    @PostMapping("/appointments")
+    @Operation(operationId = "bookAppointment",
+            summary = "Book a slot (or confirm a hold) for yourself or a bound family member; needs an Idempotency-Key")
+    Mono<ResponseEntity<Object>> book(
+            @Parameter(description = "A UUID generated once per intended booking") @RequestHeader(name = Idempotency.HEADER, required = false)
+                    String key,
+            @RequestBody BookingService.BookRequest request) {
+        return CurrentUser.get().flatMap(user -> booking.book(user.id(), key, request));
+    }
+
+    @GetMapping("/appointments")
+    @Operation(operationId = "listMyAppointments", summary = "My appointments, newest first")
+    Mono<Page<Views.Appointment>> mine(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        int pageSize = Cursor.limit(limit);
+        Cursor position = Cursor.decode(cursor);
+        return CurrentUser.get()
+                .flatMap(user -> appointments.listForCitizen(user.id(), position, pageSize))
+                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(a.createdInstant(), a.id()).encode()));
+    }
+
+    @GetMapping("/appointments/{id}")
+    @Operation(operationId = "getMyAppointment", summary = "One of my appointments")
+    Mono<Views.Appointment> get(@PathVariable UUID id) {
+        return CurrentUser.get().flatMap(user -> booking.get(user.id(), id));
+    }
+
+    @PostMapping("/appointments/{id}/cancel")
+    @Operation(operationId = "cancelMyAppointment", summary = "Cancel before the hospital's deadline; the place is freed at once")
+    Mono<Views.Appointment> cancel(@PathVariable UUID id) {
+        return CurrentUser.get().flatMap(user -> booking.cancel(user.id(), id));
+    }
+
+    @PostMapping("/appointments/{id}/reschedule")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "rescheduleMyAppointment",
+            summary = "Move to another slot of the same doctor: cancel and book in one transaction; returns the new appointment")
+    Mono<Views.Appointment> reschedule(@PathVariable UUID id, @Valid @RequestBody RescheduleRequest request) {
+        return CurrentUser.get().flatMap(user -> booking.reschedule(user.id(), id, request.slotId()));
+    }
+}

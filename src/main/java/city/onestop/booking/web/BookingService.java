@@ -1,0 +1,169 @@
+package city.onestop.booking.web;
+
+import city.onestop.booking.AppointmentCancelledByHospital;
+import city.onestop.booking.BookingProperties;
+import city.onestop.booking.persistence.AppointmentStore;
+import city.onestop.booking.persistence.BookingErrors;
+import city.onestop.booking.persistence.CatalogStore;
+import city.onestop.booking.persistence.PeopleStore;
+import city.onestop.booking.persistence.Views;
+import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Idempotency;
+import city.onestop.platform.ProblemException;
+import city.onestop.platform.Role;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** The booking use cases: preconditions, one transaction for the write, then cache invalidation. */
+@Service
+class BookingService {
+
+    private final AppointmentStore appointments;
+    private final CatalogStore catalog;
+    private final PeopleStore people;
+    private final Idempotency idempotency;
+    private final AvailabilityCache cache;
+    private final BookingRateLimiter rateLimiter;
+    private final ApplicationEventPublisher events;
+    private final TransactionalOperator tx;
+    private final BookingProperties properties;
+    private final Clock clock;
+
+    BookingService(AppointmentStore appointments, CatalogStore catalog, PeopleStore people, Idempotency idempotency,
+            AvailabilityCache cache, BookingRateLimiter rateLimiter, ApplicationEventPublisher events,
+            ReactiveTransactionManager txManager, BookingProperties properties, Clock clock) {
+        this.appointments = appointments;
+        this.catalog = catalog;
+        this.people = people;
+        this.idempotency = idempotency;
+        this.cache = cache;
+        this.rateLimiter = rateLimiter;
+        this.events = events;
+        this.tx = TransactionalOperator.create(txManager);
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    record BookRequest(UUID slotId, UUID holdId, UUID patientId) {}
+
+    /** Checks that may refuse an attempt before it touches capacity: rate, suspension, whose patient. */
+    private Mono<UUID> admit(UUID citizenId, UUID patientId, Instant now) {
+        UUID patient = patientId == null ? citizenId : patientId;
+        return rateLimiter.acquire(citizenId)
+                .then(appointments.suspendedUntil(citizenId, now)
+                        .flatMap(until -> Mono.<Boolean>error(BookingErrors.suspended(Views.at(until, ZoneId.of("Asia/Shanghai")))))
+                        .then(appointments.isPatientOf(citizenId, patient)))
+                .flatMap(ok -> ok ? Mono.just(patient) : Mono.error(ProblemException.notFound("Patient", patient.toString())));
+    }
+
+    /** Takes a place; when the slot is full because of expired holds, releases them and tries once more. */
+    private Mono<AppointmentStore.Taken> take(UUID citizenId, UUID patient, UUID slotId, Instant holdUntil, UUID from, Instant now) {
+        return appointments.take(citizenId, patient, slotId, holdUntil, from, now)
+                .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
+                        e -> appointments.expireHolds(now, slotId, null).hasElements()
+                                .flatMap(freed -> freed ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
+    }
+
+    Mono<Views.Appointment> hold(UUID citizenId, UUID slotId, UUID patientId) {
+        Instant now = clock.instant();
+        return admit(citizenId, patientId, now)
+                .flatMap(patient -> take(citizenId, patient, slotId, now.plus(properties.holdDuration()), null, now)
+                        .flatMap(taken -> appointments.get(taken.appointmentId()))
+                        .as(tx::transactional))
+                .flatMap(held -> cache.invalidate(held.department().id()).thenReturn(held));
+    }
+
+    Mono<ResponseEntity<Object>> book(UUID citizenId, String key, BookRequest request) {
+        if ((request.slotId() == null) == (request.holdId() == null)) {
+            return Mono.error(ProblemException.badRequest("SLOT_OR_HOLD_REQUIRED", "Send exactly one of slotId and holdId"));
+        }
+        Instant now = clock.instant();
+        Idempotency.IdempotentRequest idem = Idempotency.IdempotentRequest.of(citizenId, key, "booking.book", request);
+        Mono<ResponseEntity<Object>> result;
+        if (request.holdId() != null) {
+            result = rateLimiter.acquire(citizenId)
+                    .then(idempotency.execute(idem, 201, fresh -> appointments.confirmHold(citizenId, request.holdId(), now)
+                            .flatMap(appointments::get)))
+                    .onErrorResume(e -> e instanceof ProblemException p && "HOLD_EXPIRED".equals(p.code()),
+                            e -> appointments.expireHolds(now, null, request.holdId())
+                                    .concatMap(cache::invalidate)
+                                    .then(Mono.error(e)));
+        } else {
+            result = admit(citizenId, request.patientId(), now)
+                    .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, request.slotId(), null, null, now)
+                            .flatMap(taken -> appointments.get(taken.appointmentId()))));
+        }
+        return result.flatMap(response -> response.getBody() instanceof Views.Appointment a
+                ? cache.invalidate(a.department().id()).thenReturn(response)
+                : Mono.just(response));
+    }
+
+    Mono<Views.Appointment> get(UUID citizenId, UUID id) {
+        return appointments.findForCitizen(citizenId, id)
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())));
+    }
+
+    Mono<Views.Appointment> cancel(UUID citizenId, UUID id) {
+        Instant now = clock.instant();
+        return appointments.cancel(id, citizenId, null, citizenId, "CANCELLED_BY_PATIENT", true, now)
+                .flatMap(department -> cache.invalidate(department))
+                .then(get(citizenId, id));
+    }
+
+    Mono<Views.Appointment> reschedule(UUID citizenId, UUID id, UUID slotId) {
+        Instant now = clock.instant();
+        return rateLimiter.acquire(citizenId)
+                .then(appointments.findForCitizen(citizenId, id))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())))
+                .flatMap(old -> appointments.cancel(id, citizenId, null, citizenId, "RESCHEDULED", true, now)
+                        .then(take(citizenId, old.patientId(), slotId, null, id, now))
+                        .flatMap(taken -> appointments.get(taken.appointmentId()))
+                        .flatMap(fresh -> fresh.doctor().id().equals(old.doctor().id())
+                                ? Mono.just(fresh)
+                                : Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "SLOT_OF_OTHER_DOCTOR",
+                                        "Slot of another doctor", "A reschedule keeps the doctor; cancel and book to change doctor")))
+                        .as(tx::transactional)
+                        .flatMap(fresh -> cache.invalidate(old.department().id()).thenReturn(fresh)));
+    }
+
+    // ---------------------------------------------------------------- staff
+
+    /** The staff member's hospital: HOSPITAL_STAFF role and a hospital_staff row are both needed. */
+    Mono<UUID> staffHospital() {
+        return CurrentUser.get().flatMap(user -> !user.has(Role.HOSPITAL_STAFF)
+                ? Mono.error(new ProblemException(HttpStatus.FORBIDDEN, "FORBIDDEN", "Forbidden", "Hospital staff only"))
+                : people.findStaffHospital(user.id())
+                        .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.FORBIDDEN, "NOT_HOSPITAL_STAFF", "Forbidden",
+                                "This account is not assigned to a hospital"))));
+    }
+
+    record Suspension(UUID scheduleId, int cancelledAppointments) {}
+
+    Mono<Suspension> suspend(UUID hospitalId, UUID actor, UUID scheduleId, String reason) {
+        Instant now = clock.instant();
+        return catalog.suspendSchedule(hospitalId, scheduleId, reason, actor, now)
+                .as(tx::transactional)
+                .flatMap(cancelled -> {
+                    cancelled.forEach(c -> events.publishEvent(new AppointmentCancelledByHospital(c.appointmentId(), c.citizenId(),
+                            c.patientName(), c.hospitalName(), c.departmentName(), c.doctorName(), c.start(), reason)));
+                    List<UUID> departments = cancelled.stream().map(CatalogStore.Cancelled::departmentId).distinct().toList();
+                    return reactor.core.publisher.Flux.fromIterable(departments).concatMap(cache::invalidate)
+                            .then(Mono.just(new Suspension(scheduleId, cancelled.size())));
+                });
+    }
+
+    Mono<Views.Appointment> transition(UUID hospitalId, UUID actor, UUID id, String to) {
+        return appointments.transition(id, hospitalId, to, actor, clock.instant())
+                .then(appointments.findInHospital(hospitalId, id));
+    }
+}

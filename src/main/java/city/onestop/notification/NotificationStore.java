@@ -1,0 +1,73 @@
+package city.onestop.notification;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** The {@code notifications} table. */
+@Component
+class NotificationStore implements Notifications {
+
+    private final DatabaseClient db;
+    private final Clock clock;
+
+    NotificationStore(DatabaseClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Boolean> notify(UUID citizenId, String type, String title, String body, String dedupKey) {
+        return db.sql("""
+                        INSERT INTO notifications (id, citizen_id, type, title, body, dedup_key, created_at)
+                        VALUES (:id, :citizen, :type, :title, :body, :dedup, :now)
+                        ON CONFLICT (citizen_id, dedup_key) DO NOTHING""")
+                .bind("id", UUID.randomUUID())
+                .bind("citizen", citizenId)
+                .bind("type", type)
+                .bind("title", title)
+                .bind("body", body)
+                .bind("dedup", dedupKey)
+                .bind("now", clock.instant().atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n == 1);
+    }
+
+    record Notification(UUID id, String type, String title, String body, String createdAt, String readAt, Instant createdInstant) {}
+
+    Mono<List<Notification>> list(UUID citizenId, Instant beforeAt, UUID beforeId, int limit) {
+        String after = beforeAt == null ? "" : " AND (created_at, id) < (:at, :after)";
+        var spec = db.sql("SELECT * FROM notifications WHERE citizen_id = :citizen" + after + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                .bind("citizen", citizenId)
+                .bind("limit", limit + 1);
+        if (beforeAt != null) {
+            spec = spec.bind("at", beforeAt.atOffset(ZoneOffset.UTC)).bind("after", beforeId);
+        }
+        return spec.map(row -> {
+                    OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
+                    OffsetDateTime read = row.get("read_at", OffsetDateTime.class);
+                    return new Notification(row.get("id", UUID.class), row.get("type", String.class), row.get("title", String.class),
+                            row.get("body", String.class), created.toInstant().toString(), read == null ? null : read.toInstant().toString(),
+                            created.toInstant());
+                })
+                .all()
+                .collectList();
+    }
+
+    /** Marks read (idempotently); empty when the notification is not the citizen's. */
+    Mono<UUID> markRead(UUID citizenId, UUID id) {
+        return db.sql("UPDATE notifications SET read_at = COALESCE(read_at, :now) WHERE id = :id AND citizen_id = :citizen RETURNING id")
+                .bind("now", clock.instant().atOffset(ZoneOffset.UTC))
+                .bind("id", id)
+                .bind("citizen", citizenId)
+                .map(row -> row.get("id", UUID.class))
+                .one();
+    }
+}
