@@ -42,7 +42,6 @@ class AvailabilityCache {
     Mono<Page<Views.Session>> get(UUID departmentId, String query, Supplier<Mono<Page<Views.Session>>> loader) {
         return redis.opsForValue().get(versionKey(departmentId))
                 .defaultIfEmpty("0")
-                .timeout(Duration.ofMillis(300))
                 .map(version -> "booking:avail:" + departmentId + ":" + version + ":" + query)
                 .onErrorResume(e -> {
                     log.debug("Availability cache unavailable, reading the database", e);
@@ -53,20 +52,17 @@ class AvailabilityCache {
 
     private Mono<Page<Views.Session>> cached(String key, Supplier<Mono<Page<Views.Session>>> loader) {
         return redis.opsForValue().get(key)
-                .timeout(Duration.ofMillis(300))
                 .map(s -> json.readValue(s, PAGE))
                 .onErrorResume(e -> Mono.empty())
                 .switchIfEmpty(Mono.defer(loader).flatMap(page -> redis.opsForValue()
                         .set(key, json.writeValueAsString(page), ttl)
-                        .timeout(Duration.ofMillis(300))
-                        .onErrorResume(e -> Mono.just(false))
+                                .onErrorResume(e -> Mono.just(false))
                         .thenReturn(page)));
     }
 
     /** Makes every cached page of the department stale; a failure only leaves the TTL to do it. */
     Mono<Void> invalidate(UUID departmentId) {
         return redis.opsForValue().increment(versionKey(departmentId))
-                .timeout(Duration.ofMillis(300))
                 .then()
                 .onErrorResume(e -> {
                     log.warn("Could not invalidate availability of department {}; entries expire within {}", departmentId, ttl);
