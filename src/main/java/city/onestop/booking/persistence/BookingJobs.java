@@ -27,7 +27,7 @@ public class BookingJobs {
 
     private static final Logger log = LoggerFactory.getLogger(BookingJobs.class);
     /** The advisory-lock key of the no-show job ("noshow" in ASCII). */
-    static final long NO_SHOW_LOCK = 0x6E6F73686F77L;
+    public static final long NO_SHOW_LOCK = 0x6E6F73686F77L;
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
