@@ -18,5 +18,8 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // Logback writes log lines synchronously to the console; logging is not request work.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+        // Hibernate Validator reads its message bundles from the classpath once, on the first failed validation
+        // that interpolates a message; afterwards they are cached. A one-off read of a local jar, not request I/O.
+        builder.allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
     }
 }

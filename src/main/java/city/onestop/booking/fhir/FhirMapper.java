@@ -65,8 +65,6 @@ final class FhirMapper {
     }
 
     static InstantType instant(String offsetDateTime) {
-        InstantType t = new InstantType(date(offsetDateTime));
-        t.setTimeZone(zone(offsetDateTime));
-        return t;
+        return new InstantType(date(offsetDateTime), TemporalPrecisionEnum.SECOND, zone(offsetDateTime));
     }
 }
