@@ -21,5 +21,12 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // Hibernate Validator reads its message bundles from the classpath once, on the first failed validation
         // that interpolates a message; afterwards they are cached. A one-off read of a local jar, not request I/O.
         builder.allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
+        // Lettuce guards its shared connection's write path with a short in-memory lock (no I/O inside): two event
+        // loops writing Redis commands at the same instant briefly contend for it.
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+        // springdoc builds the OpenAPI document once, on the first GET /v3/api-docs, scanning the classpath; it is
+        // cached afterwards (springdoc.pre-loading-enabled=true would move this to startup).
+        builder.allowBlockingCallsInside("org.springdoc.core.service.OpenAPIService", "build");
     }
 }

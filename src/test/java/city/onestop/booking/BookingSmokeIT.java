@@ -47,4 +47,30 @@ class BookingSmokeIT {
                 .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
         assertThat(f.booked(s.slotIds().get(0))).isZero();
     }
+
+    @Test
+    void everyBookingOperationIsDocumentedWithIdSummaryAndTag() {
+        java.util.Map<?, ?> doc = web.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody(java.util.Map.class).returnResult().getResponseBody();
+        java.util.Map<?, ?> paths = (java.util.Map<?, ?>) doc.get("paths");
+        assertThat(paths.keySet().stream().map(Object::toString).toList()).contains("/api/v1/booking/appointments", "/api/v1/booking/availability", "/fhir/r4/Slot",
+                "/api/v1/booking/staff/schedules/{scheduleId}/suspend", "/api/v1/me/family-members", "/api/v1/me/notifications",
+                "/api/v1/admin/booking/hospitals");
+        int checked = 0;
+        for (var entry : paths.entrySet()) {
+            String path = (String) entry.getKey();
+            if (!(path.startsWith("/api/v1/booking") || path.startsWith("/fhir/") || path.startsWith("/api/v1/me/family-members")
+                    || path.startsWith("/api/v1/me/notifications") || path.startsWith("/api/v1/admin/booking"))) {
+                continue;
+            }
+            for (Object op : ((java.util.Map<?, ?>) entry.getValue()).values()) {
+                java.util.Map<?, ?> operation = (java.util.Map<?, ?>) op;
+                assertThat(operation.get("operationId")).as(path).isNotNull();
+                assertThat(operation.get("summary")).as(path).isNotNull();
+                assertThat((java.util.List<?>) operation.get("tags")).as(path).isNotEmpty();
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(25);
+    }
 }

@@ -1,15 +1,15 @@
 package city.onestop.booking.persistence;
 
+import city.onestop.platform.Cursors;
+import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -380,7 +380,7 @@ public class CatalogStore {
             for (List<Row> slots : bySchedule.values()) {
                 sessions.add(Row.session(slots));
             }
-            return Page.of(sessions, limit, s -> new Cursor(Instant.parse(toInstantString(s.start())), s.scheduleId()).encode());
+            return Page.of(sessions, limit, s -> new Cursor(Instant.parse(toInstantString(s.start())), s.scheduleId()).position());
         });
     }
 
@@ -429,7 +429,7 @@ public class CatalogStore {
             return 0;
         }
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String raw = Cursors.decode(cursor);
             if (!raw.startsWith("o:")) {
                 throw new IllegalArgumentException();
             }
@@ -447,7 +447,7 @@ public class CatalogStore {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
-        String next = Base64.getUrlEncoder().withoutPadding().encodeToString(("o:" + (offset + limit)).getBytes(StandardCharsets.UTF_8));
+        String next = Cursors.encode("o:" + (offset + limit));
         return new Page<>(List.copyOf(rows.subList(0, limit)), next);
     }
 }

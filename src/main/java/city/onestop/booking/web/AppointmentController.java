@@ -2,7 +2,7 @@ package city.onestop.booking.web;
 
 import city.onestop.booking.persistence.AppointmentStore;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Page;
+import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
@@ -66,7 +66,7 @@ class AppointmentController {
         Cursor position = Cursor.decode(cursor);
         return CurrentUser.get()
                 .flatMap(user -> appointments.listForCitizen(user.id(), position, pageSize))
-                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(a.createdInstant(), a.id()).encode()));
+                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(a.createdInstant(), a.id()).position()));
     }
 
     @GetMapping("/appointments/{id}")

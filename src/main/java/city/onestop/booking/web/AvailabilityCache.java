@@ -1,7 +1,7 @@
 package city.onestop.booking.web;
 
 import city.onestop.booking.BookingProperties;
-import city.onestop.booking.persistence.Page;
+import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import java.time.Duration;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package city.onestop.booking.web;
 
 import city.onestop.booking.persistence.CatalogStore;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Page;
+import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;

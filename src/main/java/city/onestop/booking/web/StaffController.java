@@ -3,7 +3,7 @@ package city.onestop.booking.web;
 import city.onestop.booking.persistence.AppointmentStore;
 import city.onestop.booking.persistence.CatalogStore;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Page;
+import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
@@ -158,7 +158,7 @@ class StaffController {
         Cursor position = Cursor.decode(cursor);
         return booking.staffHospital()
                 .flatMap(h -> appointments.listForHospitalDay(h, day, departmentId, position, pageSize))
-                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(java.time.OffsetDateTime.parse(a.start()).toInstant(), a.id()).encode()));
+                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(java.time.OffsetDateTime.parse(a.start()).toInstant(), a.id()).position()));
     }
 
     @GetMapping("/appointments/{id}")
