@@ -25,8 +25,8 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // loops writing Redis commands at the same instant briefly contend for it.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
-        // springdoc builds the OpenAPI document once, on the first GET /v3/api-docs, scanning the classpath; it is
-        // cached afterwards (springdoc.pre-loading-enabled=true would move this to startup).
-        builder.allowBlockingCallsInside("org.springdoc.core.service.OpenAPIService", "build");
+        // springdoc scans the classpath (reads class files) while answering GET /v3/api-docs: documentation, not
+        // request-path work (springdoc.pre-loading-enabled=true would move the first build to startup).
+        builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
     }
 }
