@@ -222,6 +222,22 @@ class CitizenAuthIT {
         assertThat(rows).isEqualTo(1);
     }
 
+    @Test
+    void concurrentRefreshesOfOneTokenSucceedOnce() {
+        Registered c = TestCitizens.register(web);
+        String refresh = (String) TestCitizens.login(web, c.phone(), c.password()).get("refreshToken");
+        List<Integer> statuses = Flux.range(0, 10)
+                .flatMap(i -> Flux.defer(() -> Flux.just(refresh(refresh).returnResult(String.class).getStatus().value()))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 10)
+                .collectList().block(TestCitizens.timeout());
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(9);
+        Long live = db.sql("SELECT count(*) AS n FROM citizen_refresh_token WHERE citizen_id = :id AND revoked_at IS NULL")
+                .bind("id", UUID.fromString(c.id())).map(r -> r.get("n", Long.class)).one().block(TestCitizens.timeout());
+        // The losers presented a spent token, which ends the session: no token of it is left alive.
+        assertThat(live).isZero();
+    }
+
     private WebTestClient.ResponseSpec register(String phone, String password, String realName, String idNumber) {
         return web.post().uri("/api/v1/auth/register").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("phone", phone, "password", password, "realName", realName, "idNumber", idNumber))

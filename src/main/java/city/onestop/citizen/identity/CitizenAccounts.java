@@ -73,7 +73,8 @@ public class CitizenAccounts implements CitizenDirectory {
         String idNumber = ResidentIdNumber.normalize(request.idNumber())
                 .orElseThrow(() -> ProblemException.badRequest("INVALID_ID_NUMBER", "The ID number is not valid"));
         UUID id = UUID.randomUUID();
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds: answer with what will be read back later.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String realName = request.realName().strip();
         Set<Role> roles = Set.of(Role.CITIZEN);
         return passwords.hash(request.password())
