@@ -78,6 +78,34 @@ class ErrorResponsesIT {
                 .body(body, DataBuffer.class).exchange(), 413, "PAYLOAD_TOO_LARGE");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "[]",
+        "null",
+        "\"a string\"",
+        "{\"phone\": {\"nested\": 1}, \"password\": \"x\"}",
+        "{\"phone\": [\"13800138000\"], \"password\": \"x\"}",
+        "{\"phone\": \"13800138000\", \"password\": \"x\"} trailing",
+        "{\"phone\": \"\\ud800\", \"password\": \"\\u0000\"}",
+        "DEEP"
+    })
+    void oddJsonIs4xxNever5xx(String body) {
+        String json = body.equals("DEEP") ? "{\"phone\":" + "[".repeat(5000) + "]".repeat(5000) + "}" : body;
+        for (String path : new String[] {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"}) {
+            int status = web.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange()
+                    .returnResult(String.class).getStatus().value();
+            assertThat(status).as(path + " " + body).isBetween(400, 499);
+        }
+    }
+
+    @Test
+    void invalidUtf8Is400() {
+        byte[] body = {'{', '"', 'p', 'h', 'o', 'n', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        int status = web.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .returnResult(String.class).getStatus().value();
+        assertThat(status).isBetween(400, 499);
+    }
+
     @Test
     void unexpectedFailureIs500WithoutInternals() {
         WebTestClient.ResponseSpec response = web.get().uri("/api/v1/test-only/failure")

@@ -70,8 +70,12 @@ public class CitizenAccounts implements CitizenDirectory {
     }
 
     public Mono<Citizen> register(NewCitizen request) {
-        String idNumber = ResidentIdNumber.normalize(request.idNumber())
-                .orElseThrow(() -> ProblemException.badRequest("INVALID_ID_NUMBER", "The ID number is not valid"));
+        return ResidentIdNumber.normalize(request.idNumber())
+                .map(idNumber -> register(request, idNumber))
+                .orElseGet(() -> Mono.error(ProblemException.badRequest("INVALID_ID_NUMBER", "The ID number is not valid")));
+    }
+
+    private Mono<Citizen> register(NewCitizen request, String idNumber) {
         UUID id = UUID.randomUUID();
         // PostgreSQL keeps microseconds: answer with what will be read back later.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -156,8 +160,10 @@ public class CitizenAccounts implements CitizenDirectory {
     public Mono<Boolean> ensureAccount(String phone, String password, String realName, String idNumber, Set<Role> roles) {
         Instant now = clock.instant();
         UUID newId = UUID.randomUUID();
-        String normalized = idNumber == null ? null : ResidentIdNumber.normalize(idNumber)
-                .orElseThrow(() -> new IllegalArgumentException("Invalid ID number for " + phone));
+        String normalized = idNumber == null ? null : ResidentIdNumber.normalize(idNumber).orElse(null);
+        if (idNumber != null && normalized == null) {
+            return Mono.error(new IllegalArgumentException("Invalid ID number for " + phone));
+        }
         return passwords.hash(password)
                 .flatMap(hash -> citizens.ensure(newId, phone, hash, realName,
                         normalized == null ? null : idNumbers.encrypt(normalized),
