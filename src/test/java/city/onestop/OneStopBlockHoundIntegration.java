@@ -18,9 +18,10 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // Logback writes log lines synchronously to the console; logging is not request work.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
-        // Hibernate Validator reads its message bundles from the classpath once, on the first failed validation
-        // that interpolates a message; afterwards they are cached. A one-off read of a local jar, not request I/O.
-        builder.allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
+        // Hibernate Validator reads its message bundle from its jar the first time a constraint fails for a
+        // locale, then caches it: a one-off read from the class path, like class loading (which is allowed).
+        builder.allowBlockingCallsInside(
+                "org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
         // Lettuce guards its shared connection's write path with a short in-memory lock (no I/O inside): two event
         // loops writing Redis commands at the same instant briefly contend for it.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
