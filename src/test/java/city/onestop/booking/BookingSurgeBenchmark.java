@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +30,7 @@ import reactor.netty.resources.ConnectionProvider;
  * neither Tests nor IT. Run it alone:
  * {@code mvn -o verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BookingSurgeBenchmark}.
  * 200 concurrent clients over loopback, each attempt by a different citizen (as in a real surge), against
- * 1,000 freshly released slots of capacity 1; it reports attempts/s, latency percentiles and oversold
+ * 1,000 freshly released slots of capacity 1, each slot attempted 10 times; it reports attempts/s, latency percentiles and oversold
  * slots, which must be 0. Client and server share this machine's cores.
  */
 @IntegrationTest
@@ -68,7 +67,8 @@ class BookingSurgeBenchmark {
         Map<String, Long> outcomes = Flux.range(0, ATTEMPTS)
                 .flatMap(i -> Mono.defer(() -> {
                     long t0 = System.nanoTime();
-                    UUID slot = slots.get(ThreadLocalRandom.current().nextInt(slots.size()));
+                    // A scattered permutation: every slot gets exactly ATTEMPTS / SLOTS attempts (7919 is prime).
+                    UUID slot = slots.get((int) ((i * 7919L) % slots.size()));
                     return BookingFixture.outcome(client.post().uri("/api/v1/booking/appointments")
                                     .headers(x -> x.setBearerAuth(citizens.get(i)))
                                     .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -102,7 +102,8 @@ class BookingSurgeBenchmark {
 
         assertThat(oversold).isZero();
         assertThat(counterMismatch).isZero();
-        assertThat(booked).isLessThanOrEqualTo(slots.size());
+        // Every slot was attempted at least once, so every place is sold: no attempt was refused while room was left.
+        assertThat(booked).isEqualTo(slots.size());
     }
 
     private static double pct(List<Long> sorted, int p) {
