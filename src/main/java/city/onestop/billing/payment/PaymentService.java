@@ -135,7 +135,10 @@ public class PaymentService {
 
     /**
      * Writes the CREATED payment, committed before the provider is called so a crash leaves a trace the
-     * reconciler follows up. The partial unique index refuses a second open payment of the bill.
+     * reconciler follows up. The partial unique index refuses a second open payment of the bill. The bill row
+     * is locked ({@code FOR UPDATE}) so an insert racing a success waits for it and then sees the bill PAID:
+     * without the lock, the unique check passes as soon as the first payment leaves the open states, and a
+     * second charge would follow (decision 0503).
      */
     private Mono<Created> createPayment(UUID citizen, UUID billId, String channel, Long askedFen) {
         UUID id = UUID.randomUUID();
@@ -146,6 +149,7 @@ public class PaymentService {
                         SELECT :id, b.id, :citizen, b.total_fen, b.currency, :channel, 'CREATED', :next, :now, :now
                         FROM billing_bills b WHERE b.id = :bill AND b.status = 'ACTIVE' AND b.total_fen > 0
                           AND (:asked < 0 OR b.total_fen = :asked)
+                        FOR UPDATE
                         RETURNING amount_fen""")
                 .bind("id", id)
                 .bind("citizen", citizen)

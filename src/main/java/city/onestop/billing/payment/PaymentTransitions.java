@@ -104,7 +104,12 @@ public class PaymentTransitions {
     }
 
     private Mono<Void> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
-        return db.sql("UPDATE billing_payments SET status = CASE WHEN amount_fen = :amount THEN 'SUCCEEDED' ELSE 'FAILED' END, "
+        // Lock the bill before the payment, in the same order as a new payment does, so the two never deadlock.
+        Mono<Void> lockBill = db.sql("SELECT b.id FROM billing_bills b JOIN billing_payments p ON p.bill_id = b.id WHERE p.id = :id "
+                        + "FOR UPDATE OF b")
+                .bind("id", paymentId)
+                .then();
+        return lockBill.then(db.sql("UPDATE billing_payments SET status = CASE WHEN amount_fen = :amount THEN 'SUCCEEDED' ELSE 'FAILED' END, "
                         + "failure_reason = CASE WHEN amount_fen = :amount THEN NULL ELSE 'AMOUNT_MISMATCH' END, "
                         + "provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL, reconciling_until = NULL "
                         + "WHERE id = :id AND status IN " + OPEN + " RETURNING status, bill_id, amount_fen, currency")
@@ -114,7 +119,7 @@ public class PaymentTransitions {
                 .bind("id", paymentId)
                 .map(r -> new Changed(r.get("status", String.class), r.get("bill_id", UUID.class), r.get("amount_fen", Long.class),
                         r.get("currency", String.class)))
-                .one()
+                .one())
                 .flatMap(c -> {
                     if (!"SUCCEEDED".equals(c.status())) {
                         log.error("ALERT payment {} reported paid with {} fen but {} fen were asked: marked FAILED, needs review",

@@ -36,11 +36,12 @@ class HttpPaymentProvider implements PaymentProvider {
     private final CircuitBreaker circuitBreaker;
     private final Bulkhead bulkhead;
 
-    HttpPaymentProvider(WebClient.Builder builder, ProviderEndpoint endpoint, ProviderSettings settings) {
+    HttpPaymentProvider(ProviderEndpoint endpoint, ProviderSettings settings) {
         HttpClient http = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .responseTimeout(settings.timeout().plusSeconds(1));
-        this.web = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
+        // Boot 4 ships the WebClient.Builder auto-configuration in a module we do not use; the defaults suffice here.
+        this.web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         this.endpoint = endpoint;
         this.timeout = settings.timeout();
         this.circuitBreaker = CircuitBreaker.of("payment-provider", CircuitBreakerConfig.custom()
