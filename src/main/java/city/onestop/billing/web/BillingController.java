@@ -13,10 +13,6 @@ import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,11 +46,32 @@ class BillingController {
         this.payments = payments;
     }
 
-    record LinkRequest(
-            @NotNull Utility utility,
-            @NotBlank @Size(max = 32) String accountNumber,
-            @NotBlank @Size(max = 200) String holderName,
-            @NotBlank @Size(min = 4, max = 4) String holderIdLast4) {}
+    record LinkRequest(Utility utility, String accountNumber, String holderName, String holderIdLast4) {
+
+        /**
+         * Checked by hand rather than with Bean Validation: Hibernate Validator loads its message bundle from a
+         * jar on first use, a blocking read on the event loop.
+         */
+        void check() {
+            List<Map<String, Object>> errors = new java.util.ArrayList<>();
+            if (utility == null) {
+                errors.add(Map.of("field", "utility", "message", "must be WATER or ELECTRICITY"));
+            }
+            if (accountNumber == null || accountNumber.isBlank() || accountNumber.length() > 32) {
+                errors.add(Map.of("field", "accountNumber", "message", "is required (at most 32 characters)"));
+            }
+            if (holderName == null || holderName.isBlank() || holderName.length() > 200) {
+                errors.add(Map.of("field", "holderName", "message", "is required (at most 200 characters)"));
+            }
+            if (holderIdLast4 == null || holderIdLast4.strip().length() != 4) {
+                errors.add(Map.of("field", "holderIdLast4", "message", "must be the last 4 characters of the holder's ID number"));
+            }
+            if (!errors.isEmpty()) {
+                throw new city.onestop.platform.ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed",
+                        "The request has invalid fields", Map.of("errors", errors));
+            }
+        }
+    }
 
     @GetMapping("/accounts")
     @Operation(operationId = "listMyUtilityAccounts", summary = "My linked utility accounts with their balance due")
@@ -66,7 +83,8 @@ class BillingController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "linkUtilityAccount",
             summary = "Link a utility account by account number and the holder's name and last 4 ID characters")
-    Mono<AccountView> link(@Valid @RequestBody LinkRequest body) {
+    Mono<AccountView> link(@RequestBody LinkRequest body) {
+        body.check();
         return CurrentUser.get().flatMap(u -> accounts.link(u.id(), body.utility(), body.accountNumber(), body.holderName(),
                 body.holderIdLast4()));
     }

@@ -19,8 +19,6 @@ import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -117,20 +115,62 @@ class OperatorController {
                         "Unsupported media type", "Send text/csv or application/json"));
             }
             // Read as a stream of buffers, bounded by the upload limit, not through the 64 KiB codecs.
-            return DataBufferUtils.join(request.getBody(), uploadLimit)
-                    .map(buffer -> {
-                        try {
-                            return buffer.toString(StandardCharsets.UTF_8);
-                        } finally {
-                            DataBufferUtils.release(buffer);
-                        }
-                    })
+            return readBounded(request)
                     .defaultIfEmpty("")
                     .publishOn(Schedulers.boundedElastic())
                     .map(text -> csv ? AccountImport.parseCsv(text) : AccountImport.parseJson(text, json))
                     .flatMap(accounts::importAll)
                     .map(ImportResult::new);
         });
+    }
+
+    /** How much of an oversized streamed body is read and discarded so the client still gets its 413. */
+    private static final long DRAIN_CAP = 16L * 1024 * 1024;
+
+    /**
+     * The body as text, at most {@code uploadLimit} bytes. A body of unknown length that turns out larger is
+     * read to its end (up to {@link #DRAIN_CAP} more, discarded) before the 413: cancelling the request body
+     * would make the server drop the connection and the client would never see the problem.
+     */
+    private Mono<String> readBounded(ServerHttpRequest request) {
+        return Mono.defer(() -> {
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+            return request.getBody()
+                    .<org.springframework.core.io.buffer.DataBuffer>handle((buffer, sink) -> {
+                        long total = seen.addAndGet(buffer.readableByteCount());
+                        if (total <= uploadLimit) {
+                            sink.next(buffer);
+                        } else {
+                            DataBufferUtils.release(buffer);
+                            if (total > uploadLimit + DRAIN_CAP) {
+                                sink.error(tooLarge());
+                            }
+                        }
+                    })
+                    .collectList()
+                    .doOnDiscard(org.springframework.core.io.buffer.DataBuffer.class, DataBufferUtils::release)
+                    .flatMap(buffers -> {
+                        if (seen.get() > uploadLimit) {
+                            buffers.forEach(DataBufferUtils::release);
+                            return Mono.error(tooLarge());
+                        }
+                        if (buffers.isEmpty()) {
+                            return Mono.empty();
+                        }
+                        return DataBufferUtils.join(reactor.core.publisher.Flux.fromIterable(buffers)).map(buffer -> {
+                            try {
+                                return buffer.toString(StandardCharsets.UTF_8);
+                            } finally {
+                                DataBufferUtils.release(buffer);
+                            }
+                        });
+                    });
+        });
+    }
+
+    private ProblemException tooLarge() {
+        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
+                "An import may be at most " + uploadLimit + " bytes");
     }
 
     @PostMapping("/readings")
@@ -149,19 +189,19 @@ class OperatorController {
         return operator().flatMap(op -> bills.recordReadings(body.readings())).map(items -> Map.of("items", items));
     }
 
-    record BillRun(@NotNull String period, Utility utility) {}
+    record BillRun(String period, Utility utility) {}
 
     @PostMapping("/bill-runs")
     @Operation(operationId = "generateBills", summary = "Generate bills for every reading of a period that has no bill yet (operator)")
-    Mono<BillService.GenerationResult> generate(@Valid @RequestBody BillRun body) {
+    Mono<BillService.GenerationResult> generate(@RequestBody BillRun body) {
         return operator().flatMap(op -> bills.generate(Periods.parse(body.period()), body.utility()));
     }
 
-    record RefundRequest(@NotNull Money amount, String reason) {}
+    record RefundRequest(Money amount, String reason) {}
 
     @PostMapping("/payments/{paymentId}/refunds")
     @Operation(operationId = "refundPayment", summary = "Refund any amount up to what was paid (operator)")
-    Mono<PaymentView> refund(@PathVariable UUID paymentId, @Valid @RequestBody RefundRequest body) {
+    Mono<PaymentView> refund(@PathVariable UUID paymentId, @RequestBody RefundRequest body) {
         return operator().flatMap(op -> payments.refund(op.id(), paymentId, Money.parseFen(body.amount()), body.reason()));
     }
 
@@ -172,7 +212,10 @@ class OperatorController {
     }
 
     record TariffRequest(Utility utility, String name, Set<Integer> months, LocalDate effectiveFrom, LocalDate effectiveTo,
-            Integer largeHouseholdMinSize, BigDecimal largeHouseholdExtraUnits, String note, List<Band> bands) {}
+            Integer largeHouseholdMinSize, BigDecimal largeHouseholdExtraUnits, String note, List<BandRequest> bands) {}
+
+    /** A band in order; {@code upper} absent on the last, open-ended band. */
+    record BandRequest(BigDecimal lower, BigDecimal upper, BigDecimal unitPrice) {}
 
     @PostMapping("/tariffs")
     @ResponseStatus(HttpStatus.CREATED)
@@ -181,6 +224,8 @@ class OperatorController {
     Mono<Tariff> createTariff(@RequestBody TariffRequest body) {
         return operator().flatMap(op -> tariffs.create(new Tariff(null, body.utility(), body.name(),
                 body.utility() == null ? null : body.utility().unit(), body.months(), body.effectiveFrom(), body.effectiveTo(),
-                body.largeHouseholdMinSize(), body.largeHouseholdExtraUnits(), body.note(), body.bands())));
+                body.largeHouseholdMinSize(), body.largeHouseholdExtraUnits(), body.note(),
+                body.bands() == null ? null : body.bands().stream()
+                        .map(b -> new Band(0, b.lower(), b.upper(), b.unitPrice())).toList())));
     }
 }
