@@ -8,6 +8,7 @@ public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     public static final String ATTRIBUTE = RequestIds.class.getName() + ".id";
     public static final String CONTEXT_KEY = "requestId";
+    public static final String CLIENT_IP_KEY = "clientIp";
 
     private RequestIds() {}
 

@@ -39,6 +39,11 @@ class RequestIdFilter implements WebFilter {
                                 exchange.getResponse().getStatusCode(), (System.nanoTime() - started) / 1_000_000, id);
                     }
                 })
-                .contextWrite(ctx -> ctx.put(RequestIds.CONTEXT_KEY, id));
+                .contextWrite(ctx -> ctx.put(RequestIds.CONTEXT_KEY, id).put(RequestIds.CLIENT_IP_KEY, clientIp(exchange)));
+    }
+
+    private static String clientIp(ServerWebExchange exchange) {
+        var address = exchange.getRequest().getRemoteAddress();
+        return address == null || address.getAddress() == null ? "unknown" : address.getAddress().getHostAddress();
     }
 }
