@@ -1,12 +1,13 @@
 package city.onestop.billing.account;
 
 import city.onestop.billing.Money;
-import city.onestop.billing.Page;
 import city.onestop.billing.Utility;
 import city.onestop.billing.tariff.Charge;
 import city.onestop.billing.tariff.Tariff;
 import city.onestop.billing.tariff.TariffCalculator;
 import city.onestop.billing.tariff.TariffRepository;
+import city.onestop.platform.Cursors;
+import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
@@ -217,7 +218,7 @@ public class BillService {
 
     /** Bills of accounts linked to the citizen, newest period first. */
     public Mono<Page<BillView>> listLinked(UUID citizen, String status, UUID accountId, String period, Integer limit, String cursor) {
-        int n = Page.limit(limit);
+        int n = Cursors.limit(limit);
         StringBuilder sql = new StringBuilder(BILL).append(
                 " JOIN billing_account_links l ON l.account_id = b.account_id WHERE l.citizen_id = :citizen");
         List<Object[]> binds = new ArrayList<>();
@@ -238,7 +239,7 @@ public class BillService {
             binds.add(new Object[] {"period", Periods.parse(period).atDay(1)});
         }
         if (cursor != null) {
-            String[] parts = Page.parts(cursor, 2);
+            String[] parts = Cursors.decode(cursor).split("\\|", -1);
             try {
                 binds.add(new Object[] {"cPeriod", LocalDate.parse(parts[0])});
                 binds.add(new Object[] {"cId", UUID.fromString(parts[1])});
@@ -253,14 +254,8 @@ public class BillService {
         for (Object[] b : binds) {
             spec = spec.bind((String) b[0], b[1]);
         }
-        return spec.map(BillService::bill).all().collectList().map(items -> {
-            if (items.size() <= n) {
-                return new Page<>(items, null);
-            }
-            List<BillView> page = items.subList(0, n);
-            BillView last = page.get(n - 1);
-            return new Page<>(List.copyOf(page), Page.cursor(YearMonth.parse(last.period()).atDay(1).toString(), last.id().toString()));
-        });
+        return spec.map(BillService::bill).all().collectList().map(items -> Page.of(items, n,
+                last -> YearMonth.parse(last.period()).atDay(1) + "|" + last.id()));
     }
 
     /** The bill with its lines if its account is linked to the citizen; 404 otherwise. */

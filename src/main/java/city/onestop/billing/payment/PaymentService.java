@@ -1,16 +1,18 @@
 package city.onestop.billing.payment;
 
 import city.onestop.billing.Money;
-import city.onestop.billing.Page;
 import city.onestop.billing.Utility;
 import city.onestop.billing.account.BillService;
 import city.onestop.billing.account.BillingSettings;
 import city.onestop.billing.payment.PaymentTransitions.Outcome;
 import city.onestop.billing.provider.PaymentProvider;
 import city.onestop.billing.provider.ProviderSettings;
+import city.onestop.platform.AuditLog;
+import city.onestop.platform.Cursors;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.Idempotency.Claim;
 import city.onestop.platform.Idempotency.IdempotentRequest;
+import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -54,11 +56,12 @@ public class PaymentService {
     private final ReconcilerSettings reconcilerSettings;
     private final ProviderSettings providerSettings;
     private final BillingSettings billing;
+    private final AuditLog audit;
     private final Clock clock;
 
     PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, BillService bills,
             PaymentProvider provider, PaymentTransitions transitions, Reconciler reconciler, ReconcilerSettings reconcilerSettings,
-            ProviderSettings providerSettings, BillingSettings billing, Clock clock) {
+            ProviderSettings providerSettings, BillingSettings billing, AuditLog audit, Clock clock) {
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.idempotency = idempotency;
@@ -69,6 +72,7 @@ public class PaymentService {
         this.reconcilerSettings = reconcilerSettings;
         this.providerSettings = providerSettings;
         this.billing = billing;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -223,12 +227,12 @@ public class PaymentService {
     }
 
     private Mono<Page<PaymentView>> page(String where, UUID who, Integer limit, String cursor) {
-        int n = Page.limit(limit);
+        int n = Cursors.limit(limit);
         String sql = PaymentTransitions.VIEW + where;
         OffsetDateTime cAt = null;
         UUID cId = null;
         if (cursor != null) {
-            String[] parts = Page.parts(cursor, 2);
+            String[] parts = Cursors.decode(cursor).split("\\|", -1);
             try {
                 cAt = OffsetDateTime.parse(parts[0]);
                 cId = UUID.fromString(parts[1]);
@@ -241,14 +245,8 @@ public class PaymentService {
         if (cAt != null) {
             spec = spec.bind("cAt", cAt).bind("cId", cId);
         }
-        return spec.map(PaymentTransitions::view).all().collectList().map(items -> {
-            if (items.size() <= n) {
-                return new Page<>(items, null);
-            }
-            List<PaymentView> page = List.copyOf(items.subList(0, n));
-            PaymentView last = page.get(n - 1);
-            return new Page<>(page, Page.cursor(last.createdAt().toString(), last.id().toString()));
-        });
+        return spec.map(PaymentTransitions::view).all().collectList()
+                .map(items -> Page.of(items, n, last -> last.createdAt() + "|" + last.id()));
     }
 
     /** A receipt, if the citizen can see its account. */
@@ -301,6 +299,8 @@ public class PaymentService {
                                 .bind("now", now)
                                 .fetch()
                                 .rowsUpdated()
+                                .flatMap(x -> audit.record(new AuditLog.AuditEntry(operator, "UTILITY_OPERATOR", "billing.refund",
+                                        "payment:" + paymentId, AuditLog.Outcome.SUCCESS)).thenReturn(x))
                         : whyNotRefundable(paymentId))
                 .as(tx::transactional);
         Mono<Void> undo = db.sql("""

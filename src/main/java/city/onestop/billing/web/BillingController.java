@@ -1,6 +1,6 @@
 package city.onestop.billing.web;
 
-import city.onestop.billing.Page;
+import city.onestop.platform.Page;
 import city.onestop.billing.Utility;
 import city.onestop.billing.account.AccountService;
 import city.onestop.billing.account.AccountView;
