@@ -51,9 +51,9 @@ curl -sf "$BASE/api/v1/billing/accounts/imports" -H "Authorization: Bearer $OP" 
 python3 - "$ACCOUNTS" "$PERIOD" "$WORK" <<'PY'
 import json, sys
 n, period, work = int(sys.argv[1]) + 2, sys.argv[2], sys.argv[3]
-for start in range(0, n, 5000):
+for start in range(0, n, 400):
     rows = [{"utility": "WATER", "accountNumber": f"BENCH-{i:07d}", "period": period, "reading": str(10 + i % 30),
-             "meterStatus": "WORKING"} for i in range(start, min(n, start + 5000))]
+             "meterStatus": "WORKING"} for i in range(start, min(n, start + 400))]
     open(f"{work}/readings-{start}.json", "w").write(json.dumps({"readings": rows}))
 PY
 for f in "$WORK"/readings-*.json; do
