@@ -258,6 +258,24 @@ class BillingPaymentsIT {
                 .jsonPath("$.receiptNumber").exists();
     }
 
+    @Test
+    void concurrentReconcilersLookAtAPaymentOnlyOnce() {
+        Citizen c = fx.citizen();
+        Billed b = fx.billedAccount(c, Utility.WATER, "21");
+        provider.mode(ProviderFake.Mode.ERROR);
+        Map<String, Object> first = body(pay(c, b.billId(), UUID.randomUUID().toString(), "{}").expectStatus().isCreated());
+        assertThat(first.get("status")).isEqualTo("UNKNOWN");
+        UUID id = UUID.fromString(first.get("id").toString());
+        provider.settle(id, "SUCCEEDED");
+        db.sql("UPDATE billing_payments SET next_check_at = now() - interval '1 second' WHERE id = :id").bind("id", id).then()
+                .block(Duration.ofSeconds(10));
+        // Eight reconcilers (think: eight app instances) at once.
+        Flux.range(0, 8).flatMap(i -> reconciler.reconcileDue(), 8).collectList().block(Duration.ofSeconds(30));
+        assertThat(provider.lookups(id)).isEqualTo(1);
+        assertThat(fx.paymentStatus(id)).isEqualTo("SUCCEEDED");
+        assertThat(fx.count("SELECT count(*) FROM billing_receipts WHERE payment_id = :id", id)).isEqualTo(1);
+    }
+
     WebTestClient.ResponseSpec callback(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         return web.post().uri("/api/v1/billing/provider-callbacks").contentType(MediaType.APPLICATION_JSON)

@@ -43,6 +43,7 @@ public final class ProviderFake {
     private final Map<String, AtomicInteger> chargeRequests = new ConcurrentHashMap<>();
     private final AtomicInteger totalChargeRequests = new AtomicInteger();
     private final AtomicInteger refundRequests = new AtomicInteger();
+    private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
     private ProviderFake() {
         server.setDispatcher(new Dispatcher() {
@@ -73,6 +74,12 @@ public final class ProviderFake {
     /** How many charge requests the server received for this payment (merchant reference). */
     public int chargeRequests(Object paymentId) {
         AtomicInteger n = chargeRequests.get(paymentId.toString());
+        return n == null ? 0 : n.get();
+    }
+
+    /** How many status lookups the server received for this payment. */
+    public int lookups(Object paymentId) {
+        AtomicInteger n = lookups.get(paymentId.toString());
         return n == null ? 0 : n.get();
     }
 
@@ -117,6 +124,7 @@ public final class ProviderFake {
         }
         if ("GET".equals(request.getMethod()) && path.startsWith("/provider/payments/")) {
             String ref = path.substring("/provider/payments/".length());
+            lookups.computeIfAbsent(ref, r -> new AtomicInteger()).incrementAndGet();
             if (!statuses.containsKey(ref)) {
                 return new MockResponse.Builder().code(404).body("{\"error\":\"unknown\"}").build();
             }
