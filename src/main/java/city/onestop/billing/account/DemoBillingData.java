@@ -16,17 +16,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Demo data for the {@code local} profile: a water and an electricity account of the demo resident, each
- * with an unpaid bill for last month. The demo citizen (phone 13800138000) links them through
- * {@code POST /api/v1/billing/accounts/links} with holder name {@value #HOLDER} and ID ending {@value #ID_LAST4}
- * (see docs/billing.md). Safe to run on every start: accounts are upserted, readings and bills exist once.
+ * Demo data for the {@code local} profile: a water and an electricity account held by the demo citizen
+ * (phone 13800138000, name 张三, ID number ending 002X, as the citizen module seeds them), each with an
+ * unpaid bill for last month. The demo citizen links them through {@code POST /api/v1/billing/accounts/links}
+ * with that name and ID ending (see docs/billing.md). Safe to run on every start: accounts are upserted,
+ * readings and bills exist once.
  */
 @Component
 @Profile("local")
 class DemoBillingData {
 
-    static final String HOLDER = "Demo Resident";
-    static final String ID_LAST4 = "0018";
+    static final String HOLDER = "张三";
+    static final String ID_LAST4 = "002X";
     static final String WATER = "W-DEMO-0001";
     static final String ELECTRICITY = "E-DEMO-0001";
     private static final Logger log = LoggerFactory.getLogger(DemoBillingData.class);

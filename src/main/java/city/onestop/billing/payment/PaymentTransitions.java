@@ -126,7 +126,7 @@ public class PaymentTransitions {
                                 paymentId, s.amountFen(), c.amountFen());
                         return Mono.empty();
                     }
-                    String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.BASIC_ISO_DATE);
+                    String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
                     return db.sql("UPDATE billing_bills SET status = 'PAID', paid_at = :now WHERE id = :bill AND status = 'ACTIVE'")
                             .bind("now", now)
                             .bind("bill", c.billId())

@@ -121,6 +121,9 @@ class BillingController {
     @Operation(operationId = "payBill",
             summary = "Pay a bill once (requires Idempotency-Key; a retry with the same key replays the first response)")
     Mono<ResponseEntity<Object>> pay(@PathVariable UUID billId,
+            // Required, but checked by Idempotency so that a missing key is the documented IDEMPOTENCY_KEY_MISSING.
+            @io.swagger.v3.oas.annotations.Parameter(name = Idempotency.HEADER, required = true,
+                    description = "A UUID generated once per intended payment; a retry with the same key replays the first response")
             @RequestHeader(name = Idempotency.HEADER, required = false) String key,
             @RequestBody(required = false) PaymentService.PayRequest body) {
         return CurrentUser.get().flatMap(u -> payments.pay(u.id(), billId, key, body));

@@ -105,6 +105,15 @@ class OperatorController {
     @PostMapping("/accounts/imports")
     @Operation(operationId = "importUtilityAccounts",
             summary = "Import accounts from CSV (text/csv, header row) or JSON (array), up to 50 MB; all rows or none")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+        @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string",
+                        example = "utility,accountNumber,serviceAddress,householdSize,holderName,holderIdLast4,initialReading\n"
+                                + "WATER,W-0001,1 Road,3,Li Lei,123X,0")),
+        @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                array = @io.swagger.v3.oas.annotations.media.ArraySchema(
+                        schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = AccountRequest.class)))
+    })
     Mono<ImportResult> importAccounts(ServerHttpRequest request) {
         MediaType type = request.getHeaders().getContentType();
         boolean csv = type != null && (type.isCompatibleWith(MediaType.parseMediaType("text/csv")) || type.isCompatibleWith(MediaType.TEXT_PLAIN));
