@@ -351,6 +351,42 @@ class BillingPaymentsIT {
         assertThat(fx.count("SELECT count(*) FROM billing_refunds WHERE payment_id = :id", UUID.fromString(id.toString()))).isEqualTo(2);
     }
 
+    WebTestClient.ResponseSpec cancel(String token, UUID billId) {
+        return web.post().uri("/api/v1/billing/bills/{b}/cancellation", billId).headers(h -> h.setBearerAuth(token)).exchange();
+    }
+
+    @Test
+    void operatorCancelsAnUnpaidBillWhichThenCannotBePaidAndIsReissued() {
+        Citizen c = fx.citizen();
+        Billed b = fx.billedAccount(c, Utility.WATER, "25");
+        cancel(c.token(), b.billId()).expectStatus().isForbidden();
+        cancel(fx.operatorToken, b.billId()).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+        cancel(fx.operatorToken, b.billId()).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("BILL_NOT_CANCELLABLE");
+        pay(c, b.billId(), UUID.randomUUID().toString(), "{}").expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("BILL_NOT_PAYABLE");
+        // The period can be billed again.
+        fx.generate(BillingFixtures.PERIOD, Utility.WATER);
+        assertThat(fx.count("SELECT count(*) FROM billing_bills WHERE account_id = :id AND status = 'ACTIVE'", b.accountId()))
+                .isEqualTo(1);
+        cancel(fx.operatorToken, UUID.randomUUID()).expectStatus().isNotFound();
+    }
+
+    @Test
+    void aBillWithAPaymentInProgressOrPaidIsNotCancelled() {
+        Citizen c = fx.citizen();
+        Billed b = fx.billedAccount(c, Utility.WATER, "25");
+        provider.mode(ProviderFake.Mode.PENDING);
+        pay(c, b.billId(), UUID.randomUUID().toString(), "{}").expectStatus().isCreated();
+        cancel(fx.operatorToken, b.billId()).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("PAYMENT_IN_PROGRESS");
+        provider.mode(ProviderFake.Mode.APPROVE);
+        Billed paid = fx.billedAccount(c, Utility.WATER, "25");
+        pay(c, paid.billId(), UUID.randomUUID().toString(), "{}").expectStatus().isCreated();
+        cancel(fx.operatorToken, paid.billId()).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("BILL_NOT_CANCELLABLE");
+    }
+
     @Test
     void historyIsCursorPaginated() {
         Citizen c = fx.citizen();

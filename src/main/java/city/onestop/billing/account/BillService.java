@@ -273,6 +273,30 @@ public class BillService {
                         .map(bill::withLines));
     }
 
+    /**
+     * Cancels an unpaid bill (operator), e.g. after a misread meter; a new bill for the period may then be
+     * generated from a corrected reading. The bill row is locked first, like a new payment does, so a bill
+     * is never cancelled while a payment of it is open, nor paid once cancelled.
+     */
+    public Mono<BillView> cancel(UUID billId) {
+        return db.sql("SELECT status FROM billing_bills WHERE id = :id FOR UPDATE")
+                .bind("id", billId)
+                .map(r -> r.get("status", String.class))
+                .one()
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Bill", billId.toString())))
+                .flatMap(status -> !"ACTIVE".equals(status)
+                        ? Mono.error(ProblemException.conflict("BILL_NOT_CANCELLABLE", "This bill is " + status + "; only an ACTIVE bill can be cancelled"))
+                        : db.sql("SELECT count(*) AS n FROM billing_payments WHERE bill_id = :id AND status IN ('CREATED', 'PENDING', 'UNKNOWN')")
+                                .bind("id", billId)
+                                .map(r -> ((Number) r.get("n")).longValue())
+                                .one())
+                .flatMap(open -> open > 0
+                        ? Mono.error(ProblemException.conflict("PAYMENT_IN_PROGRESS", "A payment of this bill is in progress"))
+                        : db.sql("UPDATE billing_bills SET status = 'CANCELLED' WHERE id = :id").bind("id", billId).then())
+                .then(Mono.defer(() -> db.sql(BILL + " WHERE b.id = :id").bind("id", billId).map(BillService::bill).one()))
+                .as(tx::transactional);
+    }
+
     /** The bill (without lines) if its account is linked to the citizen. */
     public Mono<BillView> findLinked(UUID citizen, UUID billId) {
         return db.sql(BILL + " JOIN billing_account_links l ON l.account_id = b.account_id WHERE l.citizen_id = :citizen AND b.id = :id")

@@ -14,6 +14,7 @@ import city.onestop.billing.payment.PaymentView;
 import city.onestop.billing.tariff.Band;
 import city.onestop.billing.tariff.Tariff;
 import city.onestop.billing.tariff.TariffRepository;
+import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
@@ -56,15 +57,17 @@ class OperatorController {
     private final PaymentService payments;
     private final TariffRepository tariffs;
     private final JsonMapper json;
+    private final AuditLog audit;
     private final int uploadLimit;
 
-    OperatorController(AccountService accounts, BillService bills, PaymentService payments, TariffRepository tariffs, JsonMapper json,
+    OperatorController(AccountService accounts, BillService bills, PaymentService payments, TariffRepository tariffs, JsonMapper json, AuditLog audit,
             @Value("${onestop.http.max-upload-size:50MB}") DataSize uploadLimit) {
         this.accounts = accounts;
         this.bills = bills;
         this.payments = payments;
         this.tariffs = tariffs;
         this.json = json;
+        this.audit = audit;
         this.uploadLimit = (int) Math.min(Integer.MAX_VALUE - 8, uploadLimit.toBytes());
     }
 
@@ -204,6 +207,14 @@ class OperatorController {
     @Operation(operationId = "generateBills", summary = "Generate bills for every reading of a period that has no bill yet (operator)")
     Mono<BillService.GenerationResult> generate(@RequestBody BillRun body) {
         return operator().flatMap(op -> bills.generate(Periods.parse(body.period()), body.utility()));
+    }
+
+    @PostMapping("/bills/{billId}/cancellation")
+    @Operation(operationId = "cancelBill", summary = "Cancel an unpaid bill, e.g. after a misread meter (operator)")
+    Mono<city.onestop.billing.account.BillView> cancelBill(@PathVariable UUID billId) {
+        return operator().flatMap(op -> bills.cancel(billId)
+                .flatMap(bill -> audit.record(AuditLog.AuditEntry.of(op, "billing.bill.cancel", "bill:" + billId,
+                        AuditLog.Outcome.SUCCESS)).thenReturn(bill)));
     }
 
     record RefundRequest(Money amount, String reason) {}
