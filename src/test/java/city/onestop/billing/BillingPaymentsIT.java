@@ -388,6 +388,14 @@ class BillingPaymentsIT {
     }
 
     @Test
+    void providerCircuitBreakerAndBulkheadAreExportedAsMetrics() {
+        String metrics = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics).contains("resilience4j_circuitbreaker_state").contains("resilience4j_bulkhead_available_concurrent_calls")
+                .contains("name=\"payment-provider\"");
+    }
+
+    @Test
     void historyIsCursorPaginated() {
         Citizen c = fx.citizen();
         for (int i = 0; i < 3; i++) {

@@ -3,9 +3,14 @@ package city.onestop.billing.provider;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.netty.channel.ChannelOption;
@@ -36,7 +41,7 @@ class HttpPaymentProvider implements PaymentProvider {
     private final CircuitBreaker circuitBreaker;
     private final Bulkhead bulkhead;
 
-    HttpPaymentProvider(ProviderEndpoint endpoint, ProviderSettings settings) {
+    HttpPaymentProvider(ProviderEndpoint endpoint, ProviderSettings settings, MeterRegistry meters) {
         HttpClient http = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .responseTimeout(settings.timeout().plusSeconds(1));
@@ -44,17 +49,22 @@ class HttpPaymentProvider implements PaymentProvider {
         this.web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         this.endpoint = endpoint;
         this.timeout = settings.timeout();
-        this.circuitBreaker = CircuitBreaker.of("payment-provider", CircuitBreakerConfig.custom()
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(settings.circuitBreakerWindow())
                 .minimumNumberOfCalls(settings.circuitBreakerMinimumCalls())
                 .failureRateThreshold(settings.circuitBreakerFailureRate())
                 .waitDurationInOpenState(settings.circuitBreakerOpenFor())
                 .recordExceptions(OutcomeUnknown.class)
                 .build());
-        this.bulkhead = Bulkhead.of("payment-provider", BulkheadConfig.custom()
+        BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.bulkheadMaxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
+        this.circuitBreaker = breakers.circuitBreaker("payment-provider");
+        this.bulkhead = bulkheads.bulkhead("payment-provider");
+        // resilience4j_circuitbreaker_* and resilience4j_bulkhead_* in /actuator/prometheus
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
     }
 
     @Override

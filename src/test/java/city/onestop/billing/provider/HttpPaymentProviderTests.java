@@ -46,7 +46,7 @@ class HttpPaymentProviderTests {
                 window, window, 50f, Duration.ofMinutes(1));
         ProviderEndpoint endpoint = new ProviderEndpoint(settings, new StaticListableBeanFactory().getBeanProvider(SimulatedProvider.class));
         endpoint.use(server.url("/p").uri());
-        return new HttpPaymentProvider(endpoint, settings);
+        return new HttpPaymentProvider(endpoint, settings, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     static MockResponse json(String status, long amount) {
