@@ -3,7 +3,6 @@ package city.onestop.billing.payment;
 import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
 import city.onestop.billing.account.BillService;
-import city.onestop.billing.account.BillingSettings;
 import city.onestop.billing.payment.PaymentTransitions.Outcome;
 import city.onestop.billing.provider.PaymentProvider;
 import city.onestop.billing.provider.ProviderSettings;
@@ -55,13 +54,12 @@ public class PaymentService {
     private final Reconciler reconciler;
     private final ReconcilerSettings reconcilerSettings;
     private final ProviderSettings providerSettings;
-    private final BillingSettings billing;
     private final AuditLog audit;
     private final Clock clock;
 
     PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, BillService bills,
             PaymentProvider provider, PaymentTransitions transitions, Reconciler reconciler, ReconcilerSettings reconcilerSettings,
-            ProviderSettings providerSettings, BillingSettings billing, AuditLog audit, Clock clock) {
+            ProviderSettings providerSettings, AuditLog audit, Clock clock) {
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.idempotency = idempotency;
@@ -71,7 +69,6 @@ public class PaymentService {
         this.reconciler = reconciler;
         this.reconcilerSettings = reconcilerSettings;
         this.providerSettings = providerSettings;
-        this.billing = billing;
         this.audit = audit;
         this.clock = clock;
     }

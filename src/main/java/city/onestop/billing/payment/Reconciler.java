@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -132,12 +131,4 @@ public class Reconciler {
     }
 
     private record Due(UUID id, int attempts, OffsetDateTime createdAt) {}
-
-    /** Exposed for operators' dashboards and tests: open payments due for a check. */
-    public Flux<UUID> dueNow() {
-        return db.sql("SELECT id FROM billing_payments WHERE status IN ('CREATED', 'PENDING', 'UNKNOWN') AND next_check_at <= :now")
-                .bind("now", OffsetDateTime.now(clock))
-                .map(r -> r.get("id", UUID.class))
-                .all();
-    }
 }
