@@ -18,5 +18,9 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // Logback writes log lines synchronously to the console; logging is not request work.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
+        // Hibernate Validator reads its message bundle from its jar the first time a constraint fails for a
+        // locale, then caches it: a one-off read from the class path, like class loading (which is allowed).
+        builder.allowBlockingCallsInside(
+                "org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
     }
 }

@@ -39,6 +39,12 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(HttpStatus.CONFLICT, code, "Conflict", detail);
     }
 
+    /** 429 with {@code retryAfterSeconds} in the body and a {@code Retry-After} header. */
+    public static ProblemException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, code, "Too many requests", detail,
+                Map.of("retryAfterSeconds", retryAfterSeconds));
+    }
+
     public HttpStatus status() {
         return status;
     }

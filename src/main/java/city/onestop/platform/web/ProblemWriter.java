@@ -14,6 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ProblemWriter {
 
+    /** A problem member (whole seconds) that is also sent as the {@code Retry-After} header. */
+    public static final String RETRY_AFTER_PROPERTY = "retryAfterSeconds";
+
     private final JsonMapper json;
 
     ProblemWriter(JsonMapper json) {
@@ -28,6 +31,11 @@ public class ProblemWriter {
         response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().remove("Content-Length");
+        // A 429/503 that knows when to come back says so in the standard header, too (RFC 9110 10.2.3).
+        Object retryAfter = problem.getProperties() == null ? null : problem.getProperties().get(RETRY_AFTER_PROPERTY);
+        if (retryAfter instanceof Number seconds) {
+            response.getHeaders().set("Retry-After", Long.toString(seconds.longValue()));
+        }
         byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }

@@ -1,0 +1,62 @@
+package city.onestop.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import city.onestop.IntegrationTest;
+import city.onestop.citizen.TestCitizens;
+import city.onestop.platform.embedded.EmbeddedServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Redis is a cache and a rate limiter, PostgreSQL the truth: without Redis the instance is not ready (a load
+ * balancer should prefer others) but it keeps serving what needs only PostgreSQL, and logins fail open.
+ */
+@IntegrationTest
+class ReadinessIT {
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void readinessFollowsRedisWhileServingWhatNeedsOnlyPostgres() {
+        TestCitizens.Registered c = TestCitizens.register(web);
+        String token = (String) TestCitizens.login(web, c.phone(), c.password()).get("accessToken");
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+
+        EmbeddedServers.stopRedis();
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    web.get().uri("/actuator/health/readiness").exchange()
+                            .expectStatus().isEqualTo(503)
+                            .expectBody().jsonPath("$.status").isEqualTo("DOWN"));
+            web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+
+            web.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.phone").isEqualTo(c.phone());
+
+            double failedOpenBefore = failedOpen();
+            TestCitizens.login(web, c.phone(), c.password());
+            assertThat(failedOpen()).isGreaterThan(failedOpenBefore);
+        } finally {
+            EmbeddedServers.restartRedis();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                web.get().uri("/actuator/health/readiness").exchange()
+                        .expectStatus().isOk()
+                        .expectBody().jsonPath("$.status").isEqualTo("UP"));
+    }
+
+    private double failedOpen() {
+        var counter = meters.find("onestop.rate.limit.fail.open").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
