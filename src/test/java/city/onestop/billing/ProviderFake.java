@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -46,12 +45,7 @@ public final class ProviderFake {
     private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
     private ProviderFake() {
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return handle(request);
-            }
-        });
+        server.setDispatcher(new fakes.ScriptedDispatcher(this::handle));
         try {
             server.start(InetAddress.getLoopbackAddress(), 0);
         } catch (IOException e) {

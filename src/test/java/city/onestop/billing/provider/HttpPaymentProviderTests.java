@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -27,12 +26,7 @@ class HttpPaymentProviderTests {
     @BeforeEach
     void start() throws IOException {
         server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return next;
-            }
-        });
+        server.setDispatcher(new fakes.ScriptedDispatcher(request -> next));
         server.start(InetAddress.getLoopbackAddress(), 0);
     }
 
