@@ -197,7 +197,7 @@ public final class GtfsReader {
 
     private void readStops(ZipFile zip, Map<String, ZipEntry> files, List<Stop> stops, Map<String, Integer> index)
             throws IOException {
-        read(zip, files, "stops.txt", List.of("stop_id"), (t, r) -> {
+        read(zip, files, "stops.txt", List.of("stop_id", "stop_lat", "stop_lon"), (t, r) -> {
             String id = t.v(r, "stop_id");
             int type = t.intOr(r, "location_type", 0);
             String latRaw = t.v(r, "stop_lat"), lonRaw = t.v(r, "stop_lon");

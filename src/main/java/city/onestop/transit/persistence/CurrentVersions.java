@@ -1,6 +1,5 @@
 package city.onestop.transit.persistence;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -40,7 +39,8 @@ public class CurrentVersions {
         this.redis = redis;
     }
 
-    @PostConstruct
+    /** After startup, when Flyway has migrated: refresh loops start. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     void start() {
         running.add(Flux.interval(Duration.ZERO, Duration.ofSeconds(10))
                 .concatMap(t -> refresh().onErrorResume(e -> {
