@@ -60,22 +60,22 @@ class TransitReimportIT {
                             if (hasA && hasB) problems.add("mixed versions: " + e.getValue());
                             if (hasA) seen.add("A");
                             if (hasB) seen.add("B");
-                        }), 8)
+                        }), 4)
                 .count();
-        Mono<Void> imports = Flux.range(0, 4)
+        Mono<Void> imports = Flux.range(0, 2)
                 .concatMap(i -> client.post().uri("/api/v1/admin/transit/feeds/{f}/imports", feed)
                         .headers(h -> h.setBearerAuth(TransitFixtures.adminToken(tokens)))
                         .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                        .bodyValue(i % 2 == 0 ? b : a)
+                        .bodyValue(i == 0 ? b : a)
                         .retrieve().toBodilessEntity()
                         .doOnNext(r -> assertThat(r.getStatusCode().value()).isEqualTo(201)))
                 .then(Mono.fromRunnable(() -> importing.set(false)));
 
         Long served = Mono.zip(readers, imports.thenReturn(0)).map(t -> t.getT1()).block(Duration.ofMinutes(3));
         assertThat(problems).isEmpty();
-        assertThat(served).isGreaterThan(50);
+        assertThat(served).isGreaterThan(20);
         assertThat(seen).contains("A", "B");
-        // The last import (index 3) loaded variant A.
+        // The last import loaded variant A again.
         web.get().uri("/api/v1/transit/stops/{f}:E5", feed).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.name").value(n -> assertThat((String) n).endsWith(" (A)"));
     }

@@ -59,7 +59,7 @@ public class FeedImporter {
     public Mono<FeedStore.ImportRecord> importZip(String feedId, String trigger, Path zip, FeedStore.Source source,
             boolean skipUnchanged) {
         return store.startImport(feedId, trigger, clock.instant()).flatMap(importId -> run(importId, feedId, zip, source, skipUnchanged)
-                .onErrorResume(e -> fail(importId, e))
+                .onErrorResume(e -> Mono.defer(() -> fail(importId, e)))
                 .then(store.history(feedId, 1, importId + 1).next()));
     }
 
@@ -72,8 +72,8 @@ public class FeedImporter {
                     var state = t.getT2();
                     if (skipUnchanged && state.currentVersion() != null && source.sha256().equals(state.sha256())) {
                         return store.touchSource(feedId, source)
-                                .then(store.finishImport(importId, "UNCHANGED", state.currentVersion(), null, null,
-                                        "The feed is identical to the current version", clock.instant()));
+                                .then(Mono.defer(() -> store.finishImport(importId, "UNCHANGED", state.currentVersion(), null, null,
+                                        "The feed is identical to the current version", clock.instant())));
                     }
                     return load(importId, feedId, zip, source);
                 });
@@ -81,9 +81,13 @@ public class FeedImporter {
 
     private Mono<Void> load(long importId, String feedId, Path zip, FeedStore.Source source) {
         var limits = new GtfsReader.Limits(properties.maxUncompressedSize().toBytes(), properties.maxDroppedRowRatio());
+        long t0 = System.nanoTime();
         return Mono.fromCallable(() -> {
                     var result = GtfsReader.read(zip, limits);
+                    long t1 = System.nanoTime();
                     var compiled = Patterns.compile(result.feed(), result.report());
+                    log.info("Feed {}: parsed in {} ms, patterns and distances in {} ms", feedId, (t1 - t0) / 1_000_000,
+                            (System.nanoTime() - t1) / 1_000_000);
                     return new Object[] {result, compiled};
                 })
                 .subscribeOn(Schedulers.boundedElastic())
@@ -93,10 +97,12 @@ public class FeedImporter {
                     var info = result.feed().feedInfo();
                     return store.createVersion(feedId, info == null ? null : info.version(), result.feed().timezone())
                             .flatMap(v -> store.load(v, result.feed(), compiled)
-                                    .then(store.activate(feedId, v, source, clock.instant()))
+                                    .doOnSuccess(x -> log.info("Feed {}: loaded with COPY {} ms after start", feedId,
+                                            (System.nanoTime() - t0) / 1_000_000))
+                                    .then(Mono.defer(() -> store.activate(feedId, v, source, clock.instant())))
                                     .onErrorResume(e -> store.failVersion(v).then(Mono.error(e)))
-                                    .then(store.finishImport(importId, "SUCCEEDED", v, result.report().summary(), null,
-                                            null, clock.instant()))
+                                    .then(Mono.defer(() -> store.finishImport(importId, "SUCCEEDED", v,
+                                            result.report().summary(), null, null, clock.instant())))
                                     .then(versions.switched(feedId))
                                     .then(purge(feedId))
                                     .doOnSuccess(x -> log.info("Feed {} version {} is current: {}", feedId, v,

@@ -4,7 +4,6 @@ import city.onestop.platform.ProblemException;
 import city.onestop.transit.TransitProperties;
 import city.onestop.transit.demo.DemoCity;
 import city.onestop.transit.persistence.FeedStore;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +66,8 @@ public class FeedSources {
         this.tmp = dataDir.resolve("transit");
     }
 
-    @PostConstruct
+    /** Once the application is ready (Flyway has migrated): the demo import and the periodic checks start. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     void start() {
         if (properties.feeds().isEmpty()) {
             if (properties.demo() && env.acceptsProfiles(Profiles.of("local"))) {
@@ -80,7 +80,7 @@ public class FeedSources {
         long every = properties.checkInterval().toSeconds();
         for (var feed : properties.feeds()) {
             if (feed.staticUrl() == null) continue;
-            running.add(Flux.interval(Duration.ofSeconds(2), properties.checkInterval())
+            running.add(Flux.interval(Duration.ZERO, properties.checkInterval())
                     .concatMap(t -> store.claimCheck(feed.id(), clock.instant(), every)
                             .filter(Boolean::booleanValue)
                             .flatMap(x -> importConfigured(feed.id(), "SCHEDULE", true))

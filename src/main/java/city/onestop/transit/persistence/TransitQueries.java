@@ -57,6 +57,11 @@ public class TransitQueries {
                 .bind("v", v).bind("id", stopId).map((r, m) -> stop(r)).one();
     }
 
+    public Flux<StopRow> findStops(long v, List<String> stopIds) {
+        return db.sql("select * from transit_stop where version_id = :v and stop_id = any(:ids)")
+                .bind("v", v).bind("ids", stopIds.toArray(String[]::new)).map((r, m) -> stop(r)).all();
+    }
+
     private static StopRow stop(io.r2dbc.spi.Readable r) {
         Double lat = r.get("lat", Double.class), lon = r.get("lon", Double.class);
         Short type = r.get("location_type", Short.class);

@@ -145,10 +145,18 @@ class TransitController {
 
     private Mono<PatternView> patternView(FeedVersion fv, TransitQueries.PatternRow p, long trips) {
         long v = fv.versionId();
-        Mono<List<PatternStop>> stops = Flux.fromIterable(p.stopIds()).index()
-                .concatMap(e -> queries.findStop(v, e.getT2()).map(s -> new PatternStop(TransitIds.of(fv.feedId(), s.stopId()),
-                        s.name(), s.lat(), s.lon(), Math.round(p.distancesMeters()[e.getT1().intValue()] * 10) / 10.0)))
-                .collectList();
+        Mono<List<PatternStop>> stops = queries.findStops(v, p.stopIds().stream().distinct().toList())
+                .collectMap(TransitQueries.StopRow::stopId, s -> s)
+                .map(byId -> {
+                    List<PatternStop> out = new ArrayList<>();
+                    for (int i = 0; i < p.stopIds().size(); i++) {
+                        var s = byId.get(p.stopIds().get(i));
+                        if (s == null) continue;
+                        out.add(new PatternStop(TransitIds.of(fv.feedId(), s.stopId()), s.name(), s.lat(), s.lon(),
+                                Math.round(p.distancesMeters()[i] * 10) / 10.0));
+                    }
+                    return out;
+                });
         Mono<java.util.Optional<ShapeView>> shape = p.shapeId() == null ? Mono.just(java.util.Optional.empty())
                 : queries.findShape(v, p.shapeId()).map(s -> java.util.Optional.of(new ShapeView(TransitIds.of(fv.feedId(), s.shapeId()),
                         s.polyline(), Math.round(s.distancesMeters()[s.distancesMeters().length - 1] * 10) / 10.0)))
