@@ -119,6 +119,8 @@ create table transit_trip (
 );
 
 -- Times are seconds since "noon minus 12 h" of the service day (25:30:00 = 91800).
+-- One partition per feed version (transit_stop_time_v{version}): an import COPYs into a bare table, indexes it
+-- in bulk and attaches it; purging a version drops its partition instead of deleting 300k rows.
 create table transit_stop_time (
     version_id        bigint           not null,
     trip_id           text             not null,
@@ -132,7 +134,7 @@ create table transit_stop_time (
     stop_headsign     text,
     distance_meters   double precision not null,
     primary key (version_id, trip_id, stop_sequence)
-);
+) partition by list (version_id);
 
 create index transit_stop_time_stop on transit_stop_time (version_id, stop_id, departure_seconds);
 

@@ -29,7 +29,7 @@ class TransitApiIT {
 
     @Test
     void findsNearbyStopsOrderedByDistanceWithTheirRoutes() {
-        var body = web.get().uri("/api/v1/transit/stops?lat=23.13&lon=113.26&radius=800").exchange()
+        var body = web.get().uri("/api/v1/transit/stops?lat=23.13&lon=113.26&radius=800&feedId=demo").exchange()
                 .expectStatus().isOk()
                 .expectHeader().exists("ETag")
                 .expectHeader().valueMatches("Cache-Control", ".*max-age.*")

@@ -56,17 +56,29 @@ public final class ShapeDistances {
      */
     public static Placement place(Line line, double[] stopLats, double[] stopLons, double[] hintMeters) {
         int n = stopLats.length;
+        if (n == 0) return new Placement(new double[0], new double[0]);
         int segs = line.lats().length - 1;
         List<List<Candidate>> cands = new ArrayList<>(n);
         double[] segOffset = new double[segs];
         double[] segAlong = new double[segs];
+        // A local plane (metres east/north of the line's first point) keeps the n x segments inner loop free of
+        // trigonometry; over a city's extent its error is far below GPS noise.
+        double kx = Math.cos(Math.toRadians(line.lats()[0])) * Math.PI / 180 * Geo.EARTH_RADIUS_METERS;
+        double m = Math.PI / 180 * Geo.EARTH_RADIUS_METERS;
+        double[] xs = new double[segs + 1], ys = new double[segs + 1];
+        for (int s = 0; s <= segs; s++) {
+            xs[s] = (line.lons()[s] - line.lons()[0]) * kx;
+            ys[s] = (line.lats()[s] - line.lats()[0]) * m;
+        }
         for (int i = 0; i < n; i++) {
+            double px = (stopLons[i] - line.lons()[0]) * kx, py = (stopLats[i] - line.lats()[0]) * m;
             for (int s = 0; s < segs; s++) {
-                double t = Geo.projectionFraction(stopLats[i], stopLons[i], line.lats()[s], line.lons()[s],
-                        line.lats()[s + 1], line.lons()[s + 1]);
-                double lat = line.lats()[s] + t * (line.lats()[s + 1] - line.lats()[s]);
-                double lon = line.lons()[s] + t * (line.lons()[s + 1] - line.lons()[s]);
-                segOffset[s] = Geo.distanceMeters(stopLats[i], stopLons[i], lat, lon);
+                double bx = xs[s + 1] - xs[s], by = ys[s + 1] - ys[s];
+                double len2 = bx * bx + by * by;
+                double t = len2 == 0 ? 0 : ((px - xs[s]) * bx + (py - ys[s]) * by) / len2;
+                t = t < 0 ? 0 : Math.min(1, t);
+                double dx = px - (xs[s] + t * bx), dy = py - (ys[s] + t * by);
+                segOffset[s] = Math.sqrt(dx * dx + dy * dy);
                 segAlong[s] = line.cumulative()[s] + t * (line.cumulative()[s + 1] - line.cumulative()[s]);
             }
             List<Candidate> local = new ArrayList<>();

@@ -48,7 +48,10 @@ public class CurrentVersions {
                     return Mono.empty();
                 }))
                 .subscribe());
-        running.add(redis.listenToChannel(CHANNEL)
+        // Subscribing opens a pub/sub connection (a blocking pool borrow): defer it to boundedElastic, and retry so a
+        // slow or absent Redis at startup only delays cross-instance refreshes (the 10 s loop still runs).
+        running.add(Flux.defer(() -> redis.listenToChannel(CHANNEL))
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
                 .concatMap(m -> refresh())
                 .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
                 .subscribe(v -> {}, e -> log.warn("Transit version channel ended: {}", e.toString())));

@@ -180,10 +180,15 @@ public class FeedStore {
     }
 
     private Mono<Void> deleteVersion(long v) {
-        return Flux.fromIterable(List.of("transit_stop_time", "transit_trip", "transit_pattern", "transit_stop",
+        String part = "transit_stop_time_v" + v;
+        // Detach without blocking readers of the parent table, then drop; a partition never attached is just dropped.
+        Mono<Void> dropStopTimes = db.sql("alter table transit_stop_time detach partition " + part + " concurrently").then()
+                .onErrorResume(e -> Mono.empty())
+                .then(db.sql("drop table if exists " + part).then());
+        return dropStopTimes.thenMany(Flux.fromIterable(List.of("transit_trip", "transit_pattern", "transit_stop",
                         "transit_route", "transit_agency", "transit_calendar", "transit_calendar_date",
                         "transit_frequency", "transit_shape"))
-                .concatMap(t -> db.sql("delete from " + t + " where version_id = :v").bind("v", v).then())
+                .concatMap(t -> db.sql("delete from " + t + " where version_id = :v").bind("v", v).then()))
                 .then(db.sql("delete from transit_feed_version where version_id = :v and status <> 'CURRENT'")
                         .bind("v", v).then());
     }
@@ -193,8 +198,15 @@ public class FeedStore {
     /** Loads a parsed feed under {@code v} with COPY, two tables at a time. */
     public Mono<Void> load(long v, GtfsFeed feed, Patterns.Compiled compiled) {
         List<Mono<Long>> copies = new ArrayList<>();
-        copies.add(copy("transit_stop_time (version_id, trip_id, stop_sequence, stop_index, stop_id, arrival_seconds, "
-                + "departure_seconds, pickup_type, drop_off_type, stop_headsign, distance_meters)", stopTimes(v, feed, compiled)));
+        String part = "transit_stop_time_v" + v;
+        copies.add(db.sql("create table " + part + " (like transit_stop_time including defaults, "
+                        + "constraint " + part + "_version check (version_id = " + v + "))").then()
+                .then(copy(part + " (version_id, trip_id, stop_sequence, stop_index, stop_id, arrival_seconds, "
+                        + "departure_seconds, pickup_type, drop_off_type, stop_headsign, distance_meters)", stopTimes(v, feed, compiled)))
+                .flatMap(n -> db.sql("alter table " + part + " add primary key (version_id, trip_id, stop_sequence)").then()
+                        .then(db.sql("create index on " + part + " (version_id, stop_id, departure_seconds)").then())
+                        .then(db.sql("alter table transit_stop_time attach partition " + part + " for values in (" + v + ")").then())
+                        .thenReturn(n)));
         var a = feed.agencies();
         copies.add(copy("transit_agency (version_id, agency_id, name, url, timezone, lang, phone)", CopyData.rows(a.size(),
                 (i, l) -> l.num(v).text(a.get(i).id()).text(a.get(i).name()).text(a.get(i).url()).text(a.get(i).timezone())

@@ -62,7 +62,7 @@ class TransitController {
     @Operation(operationId = "findNearbyStops", summary = "Stops within a radius, nearest first, with the routes serving them")
     Mono<ResponseEntity<byte[]>> nearby(@RequestParam double lat, @RequestParam double lon,
             @RequestParam(defaultValue = "500") double radius, @RequestParam(defaultValue = "100") int limit,
-            ServerWebExchange exchange) {
+            @RequestParam(required = false) @Nullable String feedId, ServerWebExchange exchange) {
         if (!(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180)) {
             return Mono.error(ProblemException.badRequest("INVALID_COORDINATES", "lat must be in [-90, 90] and lon in [-180, 180]"));
         }
@@ -72,6 +72,7 @@ class TransitController {
         int capped = Math.max(1, Math.min(limit, 500));
         List<Long> cells = GeoGrid.cellsAround(lat, lon, radius);
         return Flux.fromIterable(versions.snapshot().values())
+                .filter(fv -> feedId == null || fv.feedId().equals(feedId))
                 .flatMap(fv -> queries.versionData(fv.versionId()).flatMapMany(data -> queries.stopsInCells(fv.versionId(), cells)
                         .filter(s -> s.locationType() == 0 || s.locationType() == 1)
                         .map(s -> new NearbyStop(TransitIds.of(fv.feedId(), s.stopId()), s.name(), s.lat(), s.lon(),
