@@ -33,8 +33,8 @@ STOP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][
 DEPARTURES="$BASE/stops/$STOP/departures?from=2025-11-06T17:00:00-04:00&duration=60"
 curl -sf "$DEPARTURES" >"$WORK/departures.json"
 
-mkdir -p "$WORK/www"
-cp "$WORK/nearby.json" "$WORK/www/nearby.json"; cp "$WORK/departures.json" "$WORK/www/departures.json"
+mkdir -p "$WORK/www"; chmod 755 "$WORK" "$WORK/www" # nginx workers run as www-data
+cp "$WORK/nearby.json" "$WORK/www/nearby.json"; cp "$WORK/departures.json" "$WORK/www/departures.json"; chmod 644 "$WORK"/www/*
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes auto; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log; daemon on;
 events { worker_connections 1024; }
@@ -44,7 +44,7 @@ NGINX
 nginx -c "$WORK/nginx.conf"; sleep 0.5; NGINX_PID=$(cat "$WORK/nginx.pid")
 
 run() { # name url
-  curl -sf -o /dev/null "$2"; wrk -t2 -c64 -d5s "$2" >/dev/null # warm up
+  curl -sf -o /dev/null "$2"
   wrk -t2 -c64 -d"$DURATION" --timeout 5s --latency "$2" >"$WORK/$1.txt"
   rps=$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")
   p99=$(awk '/ 99%/{print $2}' "$WORK/$1.txt")
@@ -52,7 +52,8 @@ run() { # name url
   echo "$1: $rps req/s, p99 $p99 ${errs:-no errors}"
 }
 echo "bodies: nearby $(wc -c <"$WORK/nearby.json") bytes ($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$WORK/nearby.json") stops), departures $(wc -c <"$WORK/departures.json") bytes, stop $STOP"
-echo "command: wrk -t2 -c64 -d$DURATION --timeout 5s --latency URL (after a 5 s warm-up)"
+echo "command: wrk -t2 -c64 -d$DURATION --timeout 5s --latency URL (after 10 s of warm-up on each OneStop URL)"
+wrk -t2 -c64 -d10s "$NEARBY" >/dev/null; wrk -t2 -c64 -d10s "$DEPARTURES" >/dev/null
 run onestop-nearby "$NEARBY"
 run nginx-nearby "http://127.0.0.1:$NGINX_PORT/nearby.json"
 run onestop-departures "$DEPARTURES"

@@ -35,21 +35,25 @@ public class TransitQueries {
             int stopSequence, int stopIndex, int arrivalSeconds, int departureSeconds, int tripStartSeconds,
             double distanceMeters) {}
 
-    /** Small, immutable per version, read on every departures request: kept in memory per version. */
+    /**
+     * Small and immutable per version, read on every request: kept in memory per version. {@code stopsByCell} is the
+     * nearby-stops index (GeoGrid cells; 20,000 stops take a few MB).
+     */
     public record VersionData(Map<String, RouteRow> routes, ServiceCalendar calendar,
-            Map<String, List<GtfsFeed.Frequency>> frequencies) {}
+            Map<String, List<GtfsFeed.Frequency>> frequencies, Map<Long, List<StopRow>> stopsByCell) {
+
+        public List<StopRow> stopsIn(List<Long> cells) {
+            List<StopRow> out = new ArrayList<>();
+            for (Long c : cells) out.addAll(stopsByCell.getOrDefault(c, List.of()));
+            return out;
+        }
+    }
 
     private final DatabaseClient db;
     private final Map<Long, Mono<VersionData>> versionData = new ConcurrentHashMap<>();
 
     TransitQueries(DatabaseClient db) {
         this.db = db;
-    }
-
-    public Flux<StopRow> stopsInCells(long v, List<Long> cells) {
-        return db.sql("select * from transit_stop where version_id = :v and cell = any(:cells)")
-                .bind("v", v).bind("cells", cells.toArray(Long[]::new))
-                .map((r, m) -> stop(r)).all();
     }
 
     public Mono<StopRow> findStop(long v, String stopId) {
@@ -157,8 +161,14 @@ public class TransitQueries {
                 .collect(HashMap<String, List<GtfsFeed.Frequency>>::new,
                         (map, f) -> map.computeIfAbsent(f.tripId(), k -> new ArrayList<>()).add(f))
                 .map(m -> (Map<String, List<GtfsFeed.Frequency>>) m);
-        return Mono.zip(routes, cals, dates, freqs)
-                .map(t -> new VersionData(Map.copyOf(t.getT1()), new ServiceCalendar(t.getT2(), t.getT3()), t.getT4()));
+        Mono<Map<Long, List<StopRow>>> grid = db.sql("select * from transit_stop where version_id = :v and cell is not null")
+                .bind("v", v).map((r, m) -> stop(r)).all()
+                .collect(HashMap<Long, List<StopRow>>::new,
+                        (map, s) -> map.computeIfAbsent(GeoGrid.cell(s.lat(), s.lon()), k -> new ArrayList<>()).add(s))
+                .map(m -> (Map<Long, List<StopRow>>) m);
+        return Mono.zip(routes, cals, dates, freqs, grid)
+                .map(t -> new VersionData(Map.copyOf(t.getT1()), new ServiceCalendar(t.getT2(), t.getT3()), t.getT4(),
+                        t.getT5()));
     }
 
     private static double[] doubles(Double @Nullable [] boxed) {

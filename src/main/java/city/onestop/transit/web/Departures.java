@@ -30,8 +30,10 @@ final class Departures {
         LocalDate last = to.atZone(zone).toLocalDate();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             Instant start = ServiceCalendar.serviceDayStart(d, zone);
+            LocalDate date = d;
+            Map<String, Boolean> active = new java.util.HashMap<>();
             for (StopTimeRow r : rows) {
-                if (!calendar.isActive(r.serviceId(), d)) continue;
+                if (!active.computeIfAbsent(r.serviceId(), sid -> calendar.isActive(sid, date))) continue;
                 List<GtfsFeed.Frequency> periods = frequencies.get(r.tripId());
                 if (periods == null) {
                     Instant dep = start.plusSeconds(r.departureSeconds());

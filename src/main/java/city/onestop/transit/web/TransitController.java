@@ -44,6 +44,8 @@ class TransitController {
     private static final Duration DEPARTURES_MAX_AGE = Duration.ofSeconds(30);
     private static final TypeReference<List<TransitQueries.StopTimeRow>> STOP_TIMES = new TypeReference<>() {};
 
+    private static final int NEAR_CACHE_ENTRIES = 4096;
+    private final Map<String, List<TransitQueries.StopTimeRow>> nearCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final CurrentVersions versions;
     private final TransitQueries queries;
     private final TransitCache cache;
@@ -73,12 +75,17 @@ class TransitController {
         List<Long> cells = GeoGrid.cellsAround(lat, lon, radius);
         return Flux.fromIterable(versions.snapshot().values())
                 .filter(fv -> feedId == null || fv.feedId().equals(feedId))
-                .flatMap(fv -> queries.versionData(fv.versionId()).flatMapMany(data -> queries.stopsInCells(fv.versionId(), cells)
-                        .filter(s -> s.locationType() == 0 || s.locationType() == 1)
-                        .map(s -> new NearbyStop(TransitIds.of(fv.feedId(), s.stopId()), s.name(), s.lat(), s.lon(),
-                                Math.round(Geo.distanceMeters(lat, lon, s.lat(), s.lon()) * 10) / 10.0,
-                                routeRefs(fv, data.routes(), s.routeIds())))
-                        .filter(s -> s.distanceMeters() <= radius)), 4)
+                .flatMap(fv -> queries.versionData(fv.versionId()).flatMapIterable(data -> {
+                    List<NearbyStop> found = new ArrayList<>();
+                    for (var s : data.stopsIn(cells)) {
+                        if (s.locationType() != 0 && s.locationType() != 1) continue;
+                        double d = Geo.distanceMeters(lat, lon, s.lat(), s.lon());
+                        if (d > radius) continue;
+                        found.add(new NearbyStop(TransitIds.of(fv.feedId(), s.stopId()), s.name(), s.lat(), s.lon(),
+                                Math.round(d * 10) / 10.0, routeRefs(fv, data.routes(), s.routeIds())));
+                    }
+                    return found;
+                }), 4)
                 .sort(Comparator.comparingDouble(NearbyStop::distanceMeters).thenComparing(NearbyStop::id))
                 .take(capped)
                 .collectList()
@@ -185,11 +192,18 @@ class TransitController {
         String gtfsId = TransitIds.parse(stopId).gtfsId();
         long v = fv.versionId();
         Instant end = start.plus(Duration.ofMinutes(duration));
-        Mono<List<TransitQueries.StopTimeRow>> rows = cache.getOrLoad(TransitCache.key(v, "stop-times", gtfsId),
+        String key = TransitCache.key(v, "stop-times", gtfsId);
+        List<TransitQueries.StopTimeRow> near = nearCache.get(key);
+        Mono<List<TransitQueries.StopTimeRow>> rows = near != null ? Mono.just(near) : cache.getOrLoad(key,
                         Mono.defer(() -> queries.findStop(v, gtfsId)
                                 .flatMap(s -> queries.stopTimesAt(v, gtfsId).collectList())
                                 .map(json::writeValueAsBytes)))
-                .map(bytes -> json.readValue(bytes, STOP_TIMES));
+                .map(bytes -> json.readValue(bytes, STOP_TIMES))
+                .doOnNext(list -> {
+                    // A stop's timetable never changes within a version: keep the parsed rows in memory, bounded.
+                    if (nearCache.size() >= NEAR_CACHE_ENTRIES) nearCache.clear();
+                    nearCache.put(key, list);
+                });
         return rows.switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
                 .zipWith(queries.versionData(v))
                 .map(t -> {
@@ -226,13 +240,20 @@ class TransitController {
         return out;
     }
 
-    /** "2" before "10": numbers in route names compare as numbers. */
+    /** "2" before "10": leading numbers in route names compare as numbers. */
     static int natural(String a, String b) {
-        String na = a.replaceAll("\\D.*", ""), nb = b.replaceAll("\\D.*", "");
-        if (!na.isEmpty() && !nb.isEmpty() && na.length() < 10 && nb.length() < 10) {
-            int c = Integer.compare(Integer.parseInt(na), Integer.parseInt(nb));
-            if (c != 0) return c;
-        }
+        long na = leadingNumber(a), nb = leadingNumber(b);
+        if (na >= 0 && nb >= 0 && na != nb) return Long.compare(na, nb);
         return a.compareTo(b);
+    }
+
+    private static long leadingNumber(String s) {
+        long n = -1;
+        for (int i = 0; i < s.length() && i < 9; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') break;
+            n = (n < 0 ? 0 : n * 10) + (c - '0');
+        }
+        return n;
     }
 }
