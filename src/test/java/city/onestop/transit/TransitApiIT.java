@@ -114,7 +114,7 @@ class TransitApiIT {
         web.get().uri("/api/v1/transit/stops/demo:Q1/departures?from={from}&duration=60", "2025-11-07T01:00:00+08:00")
                 .exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.items.length()").isEqualTo(4)
-                .jsonPath("$.items[0].scheduledDeparture").isEqualTo("2025-11-07T01:00+08:00")
+                .jsonPath("$.items[0].scheduledDeparture").isEqualTo("2025-11-07T01:00:00+08:00")
                 .jsonPath("$.items[1].scheduledDeparture").isEqualTo("2025-11-07T01:17:30+08:00")
                 .jsonPath("$.items[0].serviceDate").isEqualTo("2025-11-06")
                 .jsonPath("$.items[0].frequencyBased").isEqualTo(true);

@@ -45,6 +45,8 @@ class TransitController {
     private static final TypeReference<List<TransitQueries.StopTimeRow>> STOP_TIMES = new TypeReference<>() {};
 
     private static final int NEAR_CACHE_ENTRIES = 4096;
+    /** Always with seconds (OffsetDateTime.toString drops ":00"), offset as "+08:00" or "Z". */
+    static final java.time.format.DateTimeFormatter RFC_3339 = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     private final Map<String, List<TransitQueries.StopTimeRow>> nearCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final CurrentVersions versions;
     private final TransitQueries queries;
@@ -215,8 +217,8 @@ class TransitController {
                         items.add(new Departure(TransitIds.of(fv.feedId(), d.row().tripId()),
                                 TransitIds.of(fv.feedId(), d.row().routeId()), route == null ? null : route.shortName(),
                                 d.row().headsign(), d.serviceDate().toString(),
-                                d.arrival().atZone(fv.zone()).toOffsetDateTime().toString(),
-                                d.departure().atZone(fv.zone()).toOffsetDateTime().toString(), d.row().stopSequence(),
+                                RFC_3339.format(d.arrival().atZone(fv.zone())),
+                                RFC_3339.format(d.departure().atZone(fv.zone())), d.row().stopSequence(),
                                 d.frequencyBased()));
                     }
                     return CachedJson.respond(exchange, json.writeValueAsBytes(new Items<>(items)), DEPARTURES_MAX_AGE);
