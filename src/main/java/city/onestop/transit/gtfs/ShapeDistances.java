@@ -104,7 +104,8 @@ public final class ShapeDistances {
         for (int i = 0; i < n; i++) {
             List<Candidate> c = cands.get(i);
             if (i > 0) {
-                c.add(closestFrom(line, stopLats[i], stopLons[i], minFeasible));
+                c.add(closestFrom(line, xs, ys, (stopLons[i] - line.lons()[0]) * kx, (stopLats[i] - line.lats()[0]) * m,
+                        minFeasible));
             }
             cost[i] = new double[c.size()];
             back[i] = new int[c.size()];
@@ -145,23 +146,25 @@ public final class ShapeDistances {
         return new Placement(along, offset);
     }
 
-    private static Candidate closestFrom(Line line, double lat, double lon, double fromMeters) {
+    /** The closest point at or after {@code fromMeters}, in the line's local plane (see {@link #place}). */
+    private static Candidate closestFrom(Line line, double[] xs, double[] ys, double px, double py, double fromMeters) {
+        double[] cum = line.cumulative();
         Candidate best = null;
-        for (int s = 0; s < line.lats().length - 1; s++) {
-            if (line.cumulative()[s + 1] < fromMeters) continue;
-            double t = Geo.projectionFraction(lat, lon, line.lats()[s], line.lons()[s], line.lats()[s + 1], line.lons()[s + 1]);
-            double segLen = line.cumulative()[s + 1] - line.cumulative()[s];
-            double a = line.cumulative()[s] + t * segLen;
-            if (a < fromMeters) {
-                a = fromMeters;
-            }
-            double[] p = line.pointAt(a);
-            double d = Geo.distanceMeters(lat, lon, p[0], p[1]);
-            if (best == null || d < best.offset()) best = new Candidate(a, d);
+        for (int s = 0; s < xs.length - 1; s++) {
+            if (cum[s + 1] < fromMeters) continue;
+            double bx = xs[s + 1] - xs[s], by = ys[s + 1] - ys[s];
+            double len2 = bx * bx + by * by;
+            double t = len2 == 0 ? 0 : ((px - xs[s]) * bx + (py - ys[s]) * by) / len2;
+            t = t < 0 ? 0 : Math.min(1, t);
+            double segLen = cum[s + 1] - cum[s];
+            if (cum[s] + t * segLen < fromMeters) t = segLen == 0 ? 0 : (fromMeters - cum[s]) / segLen;
+            double dx = px - (xs[s] + t * bx), dy = py - (ys[s] + t * by);
+            double d = Math.sqrt(dx * dx + dy * dy);
+            if (best == null || d < best.offset()) best = new Candidate(cum[s] + t * segLen, d);
         }
         if (best == null) {
-            double[] p = line.pointAt(line.length());
-            best = new Candidate(line.length(), Geo.distanceMeters(lat, lon, p[0], p[1]));
+            int last = xs.length - 1;
+            best = new Candidate(line.length(), Math.hypot(px - xs[last], py - ys[last]));
         }
         return best;
     }
