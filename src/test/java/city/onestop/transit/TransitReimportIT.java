@@ -36,6 +36,9 @@ class TransitReimportIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
     @Test
     void readersNeverFailNorSeeAMixOfVersionsDuringReimports() throws Exception {
         String feed = "r-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
@@ -78,5 +81,36 @@ class TransitReimportIT {
         // The last import loaded variant A again.
         web.get().uri("/api/v1/transit/stops/{f}:E5", feed).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.name").value(n -> assertThat((String) n).endsWith(" (A)"));
+        assertThat(versions(feed, "CURRENT")).isEqualTo(1);
+        assertThat(versions(feed, "RETIRED")).isEqualTo(1); // the previous one, kept for requests still on it
+    }
+
+    @Test
+    void concurrentImportsOfOneFeedRunOneAtATime() {
+        String feed = "c-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        byte[] zip = DemoCity.zip(TransitFixtures.DEMO_START, "");
+        var client = WebClient.builder().baseUrl("http://localhost:" + port).build();
+        String token = TransitFixtures.adminToken(tokens);
+        List<Integer> statuses = Flux.range(0, 6)
+                .flatMap(i -> client.post().uri("/api/v1/admin/transit/feeds/{f}/imports", feed)
+                        .headers(h -> h.setBearerAuth(token))
+                        .contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(zip)
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 6)
+                .collectList().block(Duration.ofMinutes(2));
+        assertThat(statuses).allMatch(s -> s == 201 || s == 409).contains(201);
+        long created = statuses.stream().filter(s -> s == 201).count();
+        assertThat(imports(feed, "SUCCEEDED")).isEqualTo(created);
+        assertThat(imports(feed, "RUNNING")).isZero();
+        assertThat(versions(feed, "CURRENT")).isEqualTo(1);
+    }
+
+    private long versions(String feed, String status) {
+        return db.sql("select count(*) from transit_feed_version where feed_id = :f and status = :s").bind("f", feed)
+                .bind("s", status).map(r -> r.get(0, Long.class)).one().block();
+    }
+
+    private long imports(String feed, String status) {
+        return db.sql("select count(*) from transit_import where feed_id = :f and status = :s").bind("f", feed)
+                .bind("s", status).map(r -> r.get(0, Long.class)).one().block();
     }
 }

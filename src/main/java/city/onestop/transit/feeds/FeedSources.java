@@ -111,7 +111,10 @@ public class FeedSources {
                         new FeedStore.Source("generated:demo-city", null, null, null), true));
     }
 
-    /** Imports a configured feed from its URL; with {@code conditional}, an unchanged source loads nothing. */
+    /**
+     * Imports a configured feed from its URL; with {@code conditional}, an unchanged source loads nothing (a 304 to
+     * the stored validators, or an identical SHA-256) and the answer is the latest import.
+     */
     public Mono<FeedStore.ImportRecord> importConfigured(String feedId, String trigger, boolean conditional) {
         var feed = properties.feed(feedId);
         if (feed == null || feed.staticUrl() == null) {
@@ -130,7 +133,8 @@ public class FeedSources {
                     ? store.history(feedId, 1, null).next()
                     : importer.importZip(feedId, trigger, d.zip(), new FeedStore.Source(url.toString(), d.etag(),
                                     d.lastModified(), null), conditional)
-                            .doFinally(s -> deleteQuietly(d.zip())));
+                            .flatMap(r -> delete(d.zip()).thenReturn(r))
+                            .onErrorResume(e -> delete(d.zip()).then(Mono.error(e))));
         });
     }
 
@@ -160,7 +164,7 @@ public class FeedSources {
                                     .thenReturn(new Download(file, headers.getETag(), headers.getFirst(HttpHeaders.LAST_MODIFIED)));
                         })
                         .timeout(properties.downloadTimeout())
-                        .doOnError(e -> deleteQuietly(file)));
+                        .onErrorResume(e -> delete(file).then(Mono.error(e))));
     }
 
     /** Streams a body to {@code file}, refusing more than the upload limit. */
@@ -184,7 +188,7 @@ public class FeedSources {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    public Mono<Void> delete(Path file) {
+    public Mono<Void> delete(@Nullable Path file) {
         return Mono.fromRunnable(() -> deleteQuietly(file)).subscribeOn(Schedulers.boundedElastic()).then();
     }
 
