@@ -128,6 +128,15 @@ class TransitApiIT {
     }
 
     @Test
+    void openApiDescribesTheResponseBodies() {
+        web.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/v1/transit/stops'].get.responses['200'].content['application/json'].schema['$ref']")
+                .value(r -> assertThat((String) r).endsWith("NearbyStops"))
+                .jsonPath("$.paths['/api/v1/transit/stops/{stopId}/departures'].get.operationId").isEqualTo("listDepartures")
+                .jsonPath("$.components.schemas.Departure.properties.scheduledDeparture").exists();
+    }
+
+    @Test
     void importNeedsAdmin() {
         web.post().uri("/api/v1/admin/transit/feeds/demo/imports").exchange().expectStatus().isUnauthorized();
     }

@@ -353,12 +353,14 @@ public final class GtfsReader {
                     t.intOr(r, "pickup_type", 0), t.intOr(r, "drop_off_type", 0), t.opt(r, "stop_headsign"));
         });
         st.sort();
-        interpolateTimes(st);
+        String[] tripIds = new String[tripIndex.size()];
+        tripIndex.forEach((id, i) -> tripIds[i] = id);
+        interpolateTimes(st, tripIds);
         return st;
     }
 
     /** GTFS lets non-timepoint stops leave both times empty: spread the time between the surrounding timepoints. */
-    private void interpolateTimes(StopTimes st) {
+    private void interpolateTimes(StopTimes st, String[] tripIds) {
         int i = 0;
         while (i < st.size()) {
             int end = i;
@@ -375,11 +377,11 @@ public final class GtfsReader {
                 }
                 prev = k;
             }
-            // Leading or trailing stops without any time cannot be placed: keep them out of timetables by marking 0.
+            // Leading or trailing stops without any time cannot be placed in time: GTFS requires them.
             for (int k = i; k < end; k++) {
                 if (st.departure(k) == GtfsTime.MISSING) {
-                    throw new FeedRejected("GTFS_MISSING_TIMES", "stop_times.txt: the first and last stop of trip #" + st.trip(k)
-                            + " must have arrival_time and departure_time");
+                    throw new FeedRejected("GTFS_MISSING_TIMES", "stop_times.txt: the first and last stop of trip '" + tripIds[st.trip(k)]
+                            + "' must have arrival_time and departure_time");
                 }
             }
             i = end;

@@ -10,6 +10,9 @@ import city.onestop.transit.persistence.TransitCache;
 import city.onestop.transit.persistence.TransitQueries;
 import city.onestop.transit.web.TransitViews.*;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
@@ -63,6 +66,7 @@ class TransitController {
     }
 
     @GetMapping("/stops")
+    @ApiResponse(responseCode = "200", description = "OK; 304 to a matching If-None-Match", content = @Content(mediaType = "application/json", schema = @Schema(implementation = NearbyStops.class)))
     @Operation(operationId = "findNearbyStops", summary = "Stops within a radius, nearest first, with the routes serving them")
     Mono<ResponseEntity<byte[]>> nearby(@RequestParam double lat, @RequestParam double lon,
             @RequestParam(defaultValue = "500") double radius, @RequestParam(defaultValue = "100") int limit,
@@ -91,10 +95,11 @@ class TransitController {
                 .sort(Comparator.comparingDouble(NearbyStop::distanceMeters).thenComparing(NearbyStop::id))
                 .take(capped)
                 .collectList()
-                .map(items -> CachedJson.respond(exchange, json.writeValueAsBytes(new Items<>(items)), DEPARTURES_MAX_AGE));
+                .map(items -> CachedJson.respond(exchange, json.writeValueAsBytes(new NearbyStops(items)), DEPARTURES_MAX_AGE));
     }
 
     @GetMapping("/stops/{stopId}")
+    @ApiResponse(responseCode = "200", description = "OK; 304 to a matching If-None-Match", content = @Content(mediaType = "application/json", schema = @Schema(implementation = StopView.class)))
     @Operation(operationId = "getStop", summary = "One stop with the routes serving it")
     Mono<ResponseEntity<byte[]>> stop(@PathVariable String stopId, ServerWebExchange exchange) {
         FeedVersion fv = version(stopId, "Stop");
@@ -110,6 +115,7 @@ class TransitController {
     }
 
     @GetMapping("/routes")
+    @ApiResponse(responseCode = "200", description = "OK; 304 to a matching If-None-Match", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Routes.class)))
     @Operation(operationId = "listRoutes", summary = "Routes of all feeds, or of one feed and/or one GTFS route type")
     Mono<ResponseEntity<byte[]>> routes(@RequestParam(required = false) @Nullable String feedId,
             @RequestParam(required = false) @Nullable Integer type, ServerWebExchange exchange) {
@@ -129,10 +135,11 @@ class TransitController {
                                 r.shortName(), r.longName(), r.description(), r.type(), r.color(), r.textColor()))
                         .toList()))
                 .collectList()
-                .map(items -> CachedJson.respond(exchange, json.writeValueAsBytes(new Items<>(items)), STATIC_MAX_AGE));
+                .map(items -> CachedJson.respond(exchange, json.writeValueAsBytes(new Routes(items)), STATIC_MAX_AGE));
     }
 
     @GetMapping("/routes/{routeId}")
+    @ApiResponse(responseCode = "200", description = "OK; 304 to a matching If-None-Match", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RouteDetail.class)))
     @Operation(operationId = "getRoute", summary = "A route with its stops in order for each pattern and the shapes as encoded polylines")
     Mono<ResponseEntity<byte[]>> route(@PathVariable String routeId, ServerWebExchange exchange) {
         FeedVersion fv = version(routeId, "Route");
@@ -176,6 +183,7 @@ class TransitController {
     }
 
     @GetMapping("/stops/{stopId}/departures")
+    @ApiResponse(responseCode = "200", description = "OK; 304 to a matching If-None-Match", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransitViews.Departures.class)))
     @Operation(operationId = "listDepartures", summary = "Scheduled departures from a stop in [from, from + duration), in time order")
     Mono<ResponseEntity<byte[]>> departures(@PathVariable String stopId, @RequestParam(required = false) @Nullable String from,
             @RequestParam(defaultValue = "60") int duration, @RequestParam(defaultValue = "100") int limit,
@@ -210,7 +218,7 @@ class TransitController {
                 .zipWith(queries.versionData(v))
                 .map(t -> {
                     var data = t.getT2();
-                    var list = Departures.between(t.getT1(), data.calendar(), data.frequencies(), fv.zone(), start, end);
+                    var list = city.onestop.transit.web.Departures.between(t.getT1(), data.calendar(), data.frequencies(), fv.zone(), start, end);
                     List<Departure> items = new ArrayList<>();
                     for (var d : list.subList(0, Math.min(list.size(), capped))) {
                         var route = data.routes().get(d.row().routeId());
@@ -221,7 +229,7 @@ class TransitController {
                                 RFC_3339.format(d.departure().atZone(fv.zone())), d.row().stopSequence(),
                                 d.frequencyBased()));
                     }
-                    return CachedJson.respond(exchange, json.writeValueAsBytes(new Items<>(items)), DEPARTURES_MAX_AGE);
+                    return CachedJson.respond(exchange, json.writeValueAsBytes(new TransitViews.Departures(items)), DEPARTURES_MAX_AGE);
                 });
     }
 

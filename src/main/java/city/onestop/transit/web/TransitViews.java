@@ -9,7 +9,11 @@ final class TransitViews {
 
     private TransitViews() {}
 
-    record Items<T>(List<T> items) {}
+    record NearbyStops(List<NearbyStop> items) {}
+
+    record Routes(List<RouteView> items) {}
+
+    record Departures(List<Departure> items) {}
 
     record RouteRef(String id, @Nullable String shortName, int type, @Nullable String color) {}
 
