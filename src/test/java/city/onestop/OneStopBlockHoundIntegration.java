@@ -22,5 +22,12 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // locale, then caches it: a one-off read from the class path, like class loading (which is allowed).
         builder.allowBlockingCallsInside(
                 "org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
+        // Netty 4.2's adaptive buffer allocator takes a StampedLock for a moment when it grows its magazines under
+        // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
+        // never I/O.
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+        // springdoc builds the OpenAPI document once, on the first GET /v3/api-docs, scanning classes from the jar;
+        // it is cached afterwards and is not request work of any feature.
+        builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
     }
 }
