@@ -105,10 +105,10 @@ final class FeedIngest {
     }
 
     private Mono<FeedHealth> apply(Instant now, FeedFetcher.Fetched fetched, FeedDecoding.FeedDecodeResult r) {
-        validators.set(fetched.validators());
         Instant header = r.header().timestamp();
         Instant previous = lastHeader.get();
         if (header != null && previous != null && !header.isAfter(previous)) {
+            validators.set(fetched.validators());
             return Mono.just(health.get().succeeded(instanceId, now, FeedHealth.Outcome.UNCHANGED, circuit()));
         }
         if (r.rejectedEntities() > 0) {
@@ -116,6 +116,8 @@ final class FeedIngest {
                     .increment(r.rejectedEntities());
         }
         return state.publish(LiveSnapshot.of(feedId, kind, r, now)).map(written -> {
+            // Only now is this body's ETag worth sending back: a failed publish must be retried in full.
+            validators.set(fetched.validators());
             lastHeader.set(header != null ? header : now);
             return written
                     ? health.get().accepted(instanceId, now, r, circuit())

@@ -26,6 +26,7 @@ final class FeedLoop {
     private final Duration pollInterval;
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicInteger ticksSincePoll = new AtomicInteger();
+    private final AtomicBoolean takeOverPending = new AtomicBoolean();
 
     FeedLoop(String feedId, FeedLease lease, List<FeedIngest> ingests, Duration pollInterval) {
         this.feedId = feedId;
@@ -42,11 +43,23 @@ final class FeedLoop {
         return tick(pollInterval).multipliedBy(2);
     }
 
-    /** Runs until cancelled; emits the health of every poll this instance made. */
+    /**
+     * Runs until cancelled; emits the health of every poll this instance made. The lease is renewed on every tick
+     * whatever the polls are doing, so a slow poll (a big TripUpdates feed on a busy machine) never lets the
+     * lease lapse; a poll due while the previous one still runs is skipped.
+     */
     Flux<FeedHealth> run() {
         return Flux.interval(Duration.ZERO, tick(pollInterval))
                 .onBackpressureDrop()
-                .concatMap(n -> cycle(), 1);
+                .concatMap(n -> due(), 1)
+                .filter(Boolean::booleanValue)
+                .onBackpressureDrop()
+                .flatMap(due -> poll(), 1, 1);
+    }
+
+    /** The ingest of one kind, to poll it directly (tests, manual triggers). */
+    FeedIngest ingest(FeedKind kind) {
+        return ingests.stream().filter(i -> i.kind() == kind).findFirst().orElseThrow();
     }
 
     boolean isLeader() {
@@ -58,28 +71,37 @@ final class FeedLoop {
         return lease.release().onErrorReturn(false);
     }
 
-    private Flux<FeedHealth> cycle() {
+    /** Renews or takes the lease; emits whether this instance should poll now. */
+    private Mono<Boolean> due() {
         return lease.tryHold()
                 .onErrorResume(e -> {
                     log.warn("Lease check for feed {} failed: {}", feedId, e.toString());
                     return Mono.just(false);
                 })
-                .flatMapMany(held -> {
+                .map(held -> {
                     if (!held) {
                         if (leader.getAndSet(false)) log.info("Lost the lease of feed {}", feedId);
-                        return Flux.empty();
+                        return false;
                     }
-                    boolean gained = !leader.getAndSet(true);
-                    if (!gained && ticksSincePoll.incrementAndGet() < TICKS_PER_POLL) return Flux.empty();
-                    ticksSincePoll.set(0);
-                    Mono<Void> prepare = Mono.empty();
-                    if (gained) {
+                    if (!leader.getAndSet(true)) {
                         log.info("{} now polls feed {}", lease.holder(), feedId);
-                        prepare = Flux.fromIterable(ingests).concatMap(FeedIngest::takeOver).then();
+                        takeOverPending.set(true);
+                        ticksSincePoll.set(0);
+                        return true;
                     }
-                    return prepare.thenMany(Flux.fromIterable(ingests).flatMap(FeedIngest::pollOnce, ingests.size()))
-                            // A poll never outlives its interval: the next one starts on time.
-                            .take(pollInterval);
+                    if (ticksSincePoll.incrementAndGet() < TICKS_PER_POLL) return false;
+                    ticksSincePoll.set(0);
+                    return true;
                 });
+    }
+
+    private Flux<FeedHealth> poll() {
+        if (!leader.get()) return Flux.empty();
+        Mono<Void> prepare = takeOverPending.getAndSet(false)
+                ? Flux.fromIterable(ingests).concatMap(FeedIngest::takeOver).then()
+                : Mono.empty();
+        // Not cut short at the interval: a cancelled poll could leave a decoded feed half applied. Each step has
+        // its own timeout. Should two instances ever poll at once, snapshot versions keep the newer feed.
+        return prepare.thenMany(Flux.fromIterable(ingests).flatMap(FeedIngest::pollOnce, ingests.size()));
     }
 }
