@@ -179,6 +179,13 @@ class LiveState implements SmartLifecycle {
 
     @Override
     public void start() {
+        // Lettuce opens its shared connection on first use, synchronously. Open it here, on the starting thread,
+        // so that first use is never a Reactor thread (the poller's first lease check runs on one).
+        try {
+            connections.getReactiveConnection().close();
+        } catch (RuntimeException e) {
+            log.warn("Redis not reachable at startup; live state will be retried: {}", e.toString());
+        }
         // One listener container per subscription attempt: after a Redis restart the old connection is gone, so
         // the retry builds a fresh one. Announcements missed meanwhile are covered by the next one, which
         // reloads the whole snapshot. Creating a container opens a connection, hence boundedElastic.
