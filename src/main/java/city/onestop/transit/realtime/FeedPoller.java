@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -29,6 +34,11 @@ class FeedPoller implements SmartLifecycle {
     private final MeterRegistry meters;
     private final Clock clock;
     private final RealtimeInstance instance;
+    static final String DEMO_FEED_ID = "demo";
+    static final Duration DEMO_POLL_INTERVAL = Duration.ofSeconds(10);
+
+    private final Environment environment;
+    private final ObjectProvider<SimulatedTimetable> timetable;
     private final List<FeedLoop> loops = new ArrayList<>();
     private final List<Disposable> running = new ArrayList<>();
 
@@ -41,7 +51,11 @@ class FeedPoller implements SmartLifecycle {
             FeedHealthStore healthStore,
             MeterRegistry meters,
             Clock clock,
-            RealtimeInstance instance) {
+            RealtimeInstance instance,
+            Environment environment,
+            ObjectProvider<SimulatedTimetable> timetable) {
+        this.environment = environment;
+        this.timetable = timetable;
         this.properties = properties;
         this.redis = redis;
         this.fetcher = fetcher;
@@ -68,27 +82,47 @@ class FeedPoller implements SmartLifecycle {
         return new FeedLoop(feed.id(), lease, ingests, interval);
     }
 
+    /**
+     * The local profile's demo city: when no agency publishes realtime here and a timetable is there to simulate,
+     * poll the simulator this app serves, through the same path as any agency's feed.
+     */
+    @EventListener
+    void onWebServerStarted(WebServerInitializedEvent event) {
+        if (!environment.acceptsProfiles(Profiles.of("local"))
+                || properties.feeds().stream().anyMatch(LiveFeedProperties.Feed::hasRealtime)
+                || timetable.getIfAvailable() == null) {
+            return;
+        }
+        String base = "http://localhost:" + event.getWebServer().getPort() + "/api/v1/demo/gtfs-rt/";
+        startFeed(new LiveFeedProperties.Feed(
+                DEMO_FEED_ID, base + "vehicle-positions.pb", base + "trip-updates.pb", null, DEMO_POLL_INTERVAL));
+    }
+
     @Override
     public synchronized void start() {
         for (LiveFeedProperties.Feed feed : properties.feeds()) {
-            if (!feed.hasRealtime()) continue;
-            for (FeedKind kind : FeedKind.values()) {
-                if (feed.url(kind) == null) continue;
-                Gauge.builder("onestop.transit.realtime.data.age", state, s -> s.peek(feed.id(), kind)
-                                .map(snap -> (double) Duration.between(snap.headerTimestamp(), clock.instant())
-                                        .toSeconds())
-                                .orElse(Double.NaN))
-                        .tags("feed", feed.id(), "kind", kind.slug())
-                        .baseUnit("seconds")
-                        .description("Age of the live state served for this feed (now minus feed header time)")
-                        .register(meters);
-            }
-            if (!properties.realtime().enabled()) continue;
-            FeedLoop loop = loop(feed, instance.id(), state);
-            loops.add(loop);
-            running.add(loop.run().subscribe(null, e -> log.error("Polling loop of feed {} ended", feed.id(), e)));
-            log.info("Polling realtime feed {} every {} as {}", feed.id(), feed.pollInterval(), instance.id());
+            startFeed(feed);
         }
+    }
+
+    private synchronized void startFeed(LiveFeedProperties.Feed feed) {
+        if (!feed.hasRealtime()) return;
+        for (FeedKind kind : FeedKind.values()) {
+            if (feed.url(kind) == null) continue;
+            Gauge.builder("onestop.transit.realtime.data.age", state, s -> s.peek(feed.id(), kind)
+                            .map(snap -> (double) Duration.between(snap.headerTimestamp(), clock.instant())
+                                    .toSeconds())
+                            .orElse(Double.NaN))
+                    .tags("feed", feed.id(), "kind", kind.slug())
+                    .baseUnit("seconds")
+                    .description("Age of the live state served for this feed (now minus feed header time)")
+                    .register(meters);
+        }
+        if (!properties.realtime().enabled()) return;
+        FeedLoop loop = loop(feed, instance.id(), state);
+        loops.add(loop);
+        running.add(loop.run().subscribe(null, e -> log.error("Polling loop of feed {} ended", feed.id(), e)));
+        log.info("Polling realtime feed {} every {} as {}", feed.id(), feed.pollInterval(), instance.id());
     }
 
     @Override

@@ -36,6 +36,21 @@ final class ShapeLine {
         return distances[distances.length - 1];
     }
 
+    /** The point {@code meters} along the shape (clamped to its ends) and the bearing there, degrees from north. */
+    double[] pointAt(double meters) {
+        double m = Math.max(0, Math.min(lengthMeters(), meters));
+        int i = 1;
+        while (i < distances.length - 1 && distances[i] < m) i++;
+        double span = distances[i] - distances[i - 1];
+        double f = span == 0 ? 0 : (m - distances[i - 1]) / span;
+        double lat = lats[i - 1] + f * (lats[i] - lats[i - 1]);
+        double lon = lons[i - 1] + f * (lons[i] - lons[i - 1]);
+        double dx = (lons[i] - lons[i - 1]) * Math.cos(Math.toRadians(lat));
+        double dy = lats[i] - lats[i - 1];
+        double bearing = (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
+        return new double[] {lat, lon, bearing};
+    }
+
     /** Where a position lies along the shape: metres from its start, and how far off the shape it is. */
     record Projection(double distanceMeters, double offsetMeters) {}
 

@@ -248,6 +248,19 @@ class RealtimeIngestIT {
     }
 
     @Test
+    void theDemoSimulatorServesValidFeedsWithoutAToken() {
+        for (String feed : List.of("vehicle-positions", "trip-updates")) {
+            byte[] body = web.get().uri("/api/v1/demo/gtfs-rt/{feed}.pb", feed).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().contentType("application/x-protobuf")
+                    .expectBody(byte[].class)
+                    .returnResult()
+                    .getResponseBody();
+            assertThat(new GtfsRealtimeDecoder().decode(body)).isInstanceOf(FeedDecoding.FeedDecodeResult.class);
+        }
+    }
+
+    @Test
     void anUnknownFeedHasNoStatus() {
         web.get().uri("/api/v1/transit/feeds/{id}/status", "no-such-feed-" + UUID.randomUUID()).exchange()
                 .expectStatus().isNotFound()
