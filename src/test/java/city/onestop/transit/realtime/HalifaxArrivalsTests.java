@@ -152,10 +152,11 @@ class HalifaxArrivalsTests {
                     .findFirst()
                     .orElse(null);
             if (explicit == null) continue;
-            VehicleState vehicle = tripUpdates.tripUpdates().isEmpty() ? null : new VehicleState(e.get("id"),
+            VehicleState vehicle = new VehicleState(e.get("id"),
                     v.one("vehicle").get("id"), null, null, lat, lon, null, null, null, null, null,
                     Instant.ofEpochSecond(Long.parseLong(v.get("timestamp"))));
 
+            // Last progress as a previous poll would have left it: a little behind.
             Arrivals.Arrival a = Arrivals.arrivalAt(plan, mine, update, NOW, vehicle, vehicleMeters - 30, NOW,
                             MAX_AGE, Duration.ofMinutes(2))
                     .orElseThrow();
