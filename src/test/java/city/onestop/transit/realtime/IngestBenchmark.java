@@ -75,6 +75,12 @@ public class IngestBenchmark {
     }
 
     @Benchmark
+    public void decodeToRecords(Blackhole bh) {
+        bh.consume(decoder.decode(vehiclePositions));
+        bh.consume(decoder.decode(tripUpdates));
+    }
+
+    @Benchmark
     public void decodeAndApply(Blackhole bh) {
         Instant now = Instant.now();
         var vp = (FeedDecoding.FeedDecodeResult) decoder.decode(vehiclePositions);

@@ -117,6 +117,14 @@ class RealtimeIngestIT {
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].problems.DUPLICATE_TRIP").isEqualTo(1)
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].circuitState").isEqualTo("CLOSED")
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].lastSuccessAt").exists();
+        web.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class)
+                .value(metrics -> assertThat(metrics)
+                        .contains("onestop_transit_realtime_polls_total{")
+                        .containsPattern("onestop_transit_realtime_polls_total\\{[^}]*feed=\"" + feed.id()
+                                + "\"[^}]*outcome=\"ACCEPTED\"")
+                        .contains("resilience4j_circuitbreaker_state{"));
     }
 
     @Test
