@@ -39,6 +39,7 @@ class RealtimeIngestIT {
     @Autowired JsonMapper json;
     @Autowired Clock clock;
     @Autowired LiveFeedProperties properties;
+    @org.springframework.boot.test.web.server.LocalServerPort int port;
 
     private final FeedServer agency = new FeedServer();
     private final List<Disposable> running = new CopyOnWriteArrayList<>();
@@ -253,6 +254,31 @@ class RealtimeIngestIT {
                 .jsonPath("$.feeds[?(@.kind == 'VEHICLE_POSITIONS')].consecutiveFailures").value(n ->
                         assertThat(((List<?>) n).get(0)).isNotEqualTo(0))
                 .jsonPath("$.feeds[?(@.kind == 'VEHICLE_POSITIONS')].dataAgeSeconds").exists();
+    }
+
+    @Test
+    void concurrentReadsAllCompleteFromTheNearCache() {
+        serveCaptureAt(clock.instant().minusSeconds(3));
+        LiveFeedProperties.Feed feed = feed();
+        run(poller.loop(feed, "instance-a", state));
+        await().atMost(Duration.ofSeconds(20)).until(() -> state.peek(feed.id(), FeedKind.VEHICLE_POSITIONS).isPresent());
+        String route = HalifaxCapture.text("VehiclePositions").all("entity").get(0).one("vehicle").one("trip")
+                .get("route_id");
+        org.springframework.web.reactive.function.client.WebClient client =
+                org.springframework.web.reactive.function.client.WebClient.create("http://localhost:" + port);
+
+        // 2,000 reads, 64 at a time, each bounded: every one must answer 200, none may time out.
+        List<Integer> statuses = reactor.core.publisher.Flux.range(0, 2_000)
+                .flatMap(i -> client.get()
+                                .uri("/api/v1/transit/routes/{route}/vehicles", route)
+                                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+                                .timeout(Duration.ofSeconds(5))
+                                .onErrorReturn(-1),
+                        64)
+                .collectList()
+                .block(Duration.ofSeconds(120));
+
+        assertThat(statuses).hasSize(2_000).containsOnly(200);
     }
 
     @Test
