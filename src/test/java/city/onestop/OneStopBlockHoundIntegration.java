@@ -23,11 +23,16 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside(
                 "org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
         // Lettuce guards its shared connection's write path with a short in-memory lock (no I/O inside): two event
-        // loops writing Redis commands at the same instant briefly contend for it.
+        // loops writing Redis commands at the same instant briefly contend for it. Without this allowance the
+        // BlockingOperationError thrown inside the lock leaves a dead waiter queued and every later writer hangs.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
-        // springdoc scans the classpath (reads class files) while answering GET /v3/api-docs: documentation, not
-        // request-path work (springdoc.pre-loading-enabled=true would move the first build to startup).
+        // Netty 4.2's adaptive buffer allocator takes a StampedLock for a moment when it grows its magazines under
+        // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
+        // never I/O.
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+        // springdoc builds the OpenAPI document once, on the first GET /v3/api-docs, scanning classes from the jar;
+        // it is cached afterwards and is not request work of any feature.
         builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
     }
 }

@@ -169,7 +169,13 @@ public class CitizenAccounts implements CitizenDirectory {
                         normalized == null ? null : idNumbers.encrypt(normalized),
                         normalized == null ? null : idNumbers.fingerprint(normalized),
                         normalized == null ? null : ResidentIdNumber.mask(normalized), roles, now))
-                .map(newId::equals);
+                .map(newId::equals)
+                .doOnNext(created -> {
+                    // Seeded accounts are registrations too: features that prepare data for a citizen hear of them.
+                    if (created) {
+                        events.publishEvent(new CitizenRegistered(newId, now));
+                    }
+                });
     }
 
     @Override

@@ -28,13 +28,13 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * The release-time surge benchmark (docs/benchmarks.md). Not part of {@code mvn verify}: its name ends in
  * neither Tests nor IT. Run it alone:
- * {@code mvn -o verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BookingSurgeBenchmark}.
+ * {@code mvn -o verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BookingSurgeLoad}.
  * 200 concurrent clients over loopback, each attempt by a different citizen (as in a real surge), against
  * 1,000 freshly released slots of capacity 1, each slot attempted 10 times; it reports attempts/s, latency percentiles and oversold
  * slots, which must be 0. Client and server share this machine's cores.
  */
 @IntegrationTest
-class BookingSurgeBenchmark {
+class BookingSurgeLoad {
 
     static final int CLIENTS = Integer.getInteger("bench.clients", 200);
     static final int SLOTS = Integer.getInteger("bench.slots", 1000);

@@ -1,0 +1,107 @@
+package city.onestop.billing.account;
+
+import city.onestop.billing.Utility;
+import city.onestop.citizen.CitizenDirectory;
+import city.onestop.citizen.CitizenRegistered;
+import city.onestop.platform.ProblemException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Demo data for the {@code local} profile: a water and an electricity account held by the demo citizen
+ * (phone 13800138000, name 张三, ID number ending 002X, as the citizen module seeds them), each with an
+ * unpaid bill for last month. They are linked to the demo citizen when the citizen module announces it
+ * ({@link CitizenRegistered}), and any citizen can link them through {@code POST /api/v1/billing/accounts/links}
+ * with that name and ID ending (see docs/billing.md). Safe to run on every start: accounts are upserted,
+ * readings and bills exist once.
+ */
+@Component
+@Profile("local")
+class DemoBillingData {
+
+    static final String HOLDER = "张三";
+    static final String ID_LAST4 = "002X";
+    static final String WATER = "W-DEMO-0001";
+    static final String ELECTRICITY = "E-DEMO-0001";
+    static final String DEMO_PHONE_MASKED = "138****8000";
+    private static final Logger log = LoggerFactory.getLogger(DemoBillingData.class);
+
+    private final AccountService accounts;
+    private final BillService bills;
+    private final Clock clock;
+    private final BillingSettings settings;
+    private final CitizenDirectory citizens;
+    /** Seeds once; the citizen event may come before or after, so both wait for the same run. */
+    private final AtomicReference<Mono<Void>> seeding = new AtomicReference<>();
+
+    DemoBillingData(AccountService accounts, BillService bills, Clock clock, BillingSettings settings, CitizenDirectory citizens) {
+        this.citizens = citizens;
+        this.accounts = accounts;
+        this.bills = bills;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onReady() {
+        seeded().subscribe(null, e -> log.warn("Could not seed demo billing data", e));
+    }
+
+    /**
+     * Links the demo accounts to the demo citizen when the citizen module announces it (phone 13800138000,
+     * name 张三). Listeners of {@link CitizenRegistered} run on an event-loop thread: the work is handed off.
+     * The demo citizen is announced when the citizen module creates it; the links then stay in the database.
+     */
+    @EventListener
+    void onCitizenRegistered(CitizenRegistered event) {
+        seeded().then(citizens.findCitizen(event.citizenId()))
+                .filter(c -> HOLDER.equals(c.realName()) && DEMO_PHONE_MASKED.equals(c.maskedPhone()))
+                .flatMapMany(c -> Flux.just(Utility.WATER, Utility.ELECTRICITY)
+                        .concatMap(u -> accounts.link(c.id(), u, u == Utility.WATER ? WATER : ELECTRICITY, HOLDER, ID_LAST4)))
+                .collectList()
+                .subscribe(linked -> {
+                    if (!linked.isEmpty()) {
+                        log.info("Linked {} demo utility account(s) to the demo citizen {}", linked.size(), event.citizenId());
+                    }
+                }, e -> log.warn("Could not link the demo utility accounts", e));
+    }
+
+    Mono<Void> seeded() {
+        Mono<Void> run = seeding.get();
+        if (run == null) {
+            seeding.compareAndSet(null, seed().cache());
+            run = seeding.get();
+        }
+        return run;
+    }
+
+    private Mono<Void> seed() {
+        YearMonth last = YearMonth.now(clock.withZone(settings.zone())).minusMonths(1);
+        return accounts.importAll(List.of(
+                        new AccountRow(Utility.WATER, WATER, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER, ID_LAST4,
+                                new BigDecimal("100")),
+                        new AccountRow(Utility.ELECTRICITY, ELECTRICITY, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER,
+                                ID_LAST4, new BigDecimal("1000"))))
+                .thenMany(Flux.just(
+                                new BillService.ReadingRequest(Utility.WATER, WATER, last.toString(), new BigDecimal("125"),
+                                        MeterStatus.WORKING),
+                                new BillService.ReadingRequest(Utility.ELECTRICITY, ELECTRICITY, last.toString(),
+                                        new BigDecimal("1300"), MeterStatus.WORKING))
+                        .concatMap(r -> bills.recordReading(r).then().onErrorResume(ProblemException.class, e -> Mono.empty())))
+                .then(bills.generate(last, null))
+                .doOnNext(r -> log.info("Demo billing data ready: accounts {} and {} (holder '{}', ID ending {}), {} bill(s) generated for {}",
+                        WATER, ELECTRICITY, HOLDER, ID_LAST4, r.generated(), r.period()))
+                .then();
+    }
+}

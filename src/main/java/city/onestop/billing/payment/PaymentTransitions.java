@@ -1,0 +1,173 @@
+package city.onestop.billing.payment;
+
+import city.onestop.billing.Money;
+import city.onestop.billing.account.BillingSettings;
+import io.r2dbc.spi.Readable;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one place a payment changes state: the live request, the provider callback, the reconciler and a GET
+ * refresh all come here. Every transition is a conditional UPDATE from an open state, so a duplicate or
+ * late result changes nothing. Success, the bill becoming PAID and the receipt commit in one transaction.
+ */
+@Component
+public class PaymentTransitions {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentTransitions.class);
+    static final String OPEN = "('CREATED', 'PENDING', 'UNKNOWN')";
+    static final String VIEW = """
+            SELECT p.id, p.bill_id, b.account_id, p.status, p.amount_fen, p.channel, r.receipt_number, p.refunded_fen,
+                   p.failure_reason, p.created_at, p.updated_at
+            FROM billing_payments p JOIN billing_bills b ON b.id = p.bill_id
+            LEFT JOIN billing_receipts r ON r.payment_id = p.id""";
+
+    /** What we learned about a payment. */
+    public sealed interface Outcome {
+        record Succeeded(String providerRef, long amountFen) implements Outcome {}
+
+        record Pending(String providerRef) implements Outcome {}
+
+        record Failed(String providerRef, String reason) implements Outcome {}
+
+        record Unknown(String reason) implements Outcome {}
+    }
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final Clock clock;
+    private final ReconcilerSettings reconciler;
+    private final BillingSettings billing;
+
+    PaymentTransitions(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, ReconcilerSettings reconciler,
+            BillingSettings billing) {
+        this.db = db;
+        this.tx = TransactionalOperator.create(txManager);
+        this.clock = clock;
+        this.reconciler = reconciler;
+        this.billing = billing;
+    }
+
+    public Mono<PaymentView> apply(UUID paymentId, Outcome outcome) {
+        return apply(paymentId, outcome, view -> Mono.empty());
+    }
+
+    /**
+     * Applies the outcome and returns the payment as it is afterwards; {@code inTransaction} runs in the same
+     * transaction with that view (the live path completes its idempotency record there).
+     */
+    public Mono<PaymentView> apply(UUID paymentId, Outcome outcome, Function<PaymentView, Mono<Void>> inTransaction) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Mono<Void> change;
+        if (outcome instanceof Outcome.Succeeded s) {
+            change = succeed(paymentId, s, now);
+        } else if (outcome instanceof Outcome.Pending p) {
+            change = db.sql("UPDATE billing_payments SET status = 'PENDING', provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), "
+                            + "updated_at = :now, next_check_at = :next WHERE id = :id AND status IN ('CREATED', 'UNKNOWN')")
+                    .bind("ref", p.providerRef() == null ? "" : p.providerRef())
+                    .bind("now", now)
+                    .bind("next", now.plus(reconciler.firstDelay()))
+                    .bind("id", paymentId)
+                    .then();
+        } else if (outcome instanceof Outcome.Failed f) {
+            change = db.sql("UPDATE billing_payments SET status = 'FAILED', failure_reason = :reason, "
+                            + "provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL, "
+                            + "reconciling_until = NULL WHERE id = :id AND status IN " + OPEN)
+                    .bind("reason", f.reason())
+                    .bind("ref", f.providerRef() == null ? "" : f.providerRef())
+                    .bind("now", now)
+                    .bind("id", paymentId)
+                    .then();
+        } else {
+            Outcome.Unknown u = (Outcome.Unknown) outcome;
+            change = db.sql("UPDATE billing_payments SET status = 'UNKNOWN', failure_reason = :reason, updated_at = :now, "
+                            + "next_check_at = :next WHERE id = :id AND status = 'CREATED'")
+                    .bind("reason", u.reason())
+                    .bind("now", now)
+                    .bind("next", now.plus(reconciler.firstDelay()))
+                    .bind("id", paymentId)
+                    .then();
+        }
+        return change.then(Mono.defer(() -> find(paymentId)))
+                .flatMap(view -> inTransaction.apply(view).thenReturn(view))
+                .as(tx::transactional);
+    }
+
+    private Mono<Void> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
+        // Lock the bill before the payment, in the same order as a new payment does, so the two never deadlock.
+        Mono<Void> lockBill = db.sql("SELECT b.id FROM billing_bills b JOIN billing_payments p ON p.bill_id = b.id WHERE p.id = :id "
+                        + "FOR UPDATE OF b")
+                .bind("id", paymentId)
+                .then();
+        return lockBill.then(db.sql("UPDATE billing_payments SET status = CASE WHEN amount_fen = :amount THEN 'SUCCEEDED' ELSE 'FAILED' END, "
+                        + "failure_reason = CASE WHEN amount_fen = :amount THEN NULL ELSE 'AMOUNT_MISMATCH' END, "
+                        + "provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL, reconciling_until = NULL "
+                        + "WHERE id = :id AND status IN " + OPEN + " RETURNING status, bill_id, amount_fen, currency")
+                .bind("amount", s.amountFen())
+                .bind("ref", s.providerRef() == null ? "" : s.providerRef())
+                .bind("now", now)
+                .bind("id", paymentId)
+                .map(r -> new Changed(r.get("status", String.class), r.get("bill_id", UUID.class), r.get("amount_fen", Long.class),
+                        r.get("currency", String.class)))
+                .one())
+                .flatMap(c -> {
+                    if (!"SUCCEEDED".equals(c.status())) {
+                        log.error("ALERT payment {} reported paid with {} fen but {} fen were asked: marked FAILED, needs review",
+                                paymentId, s.amountFen(), c.amountFen());
+                        return Mono.empty();
+                    }
+                    String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
+                    return db.sql("UPDATE billing_bills SET status = 'PAID', paid_at = :now WHERE id = :bill AND status = 'ACTIVE'")
+                            .bind("now", now)
+                            .bind("bill", c.billId())
+                            .fetch()
+                            .rowsUpdated()
+                            .doOnNext(n -> {
+                                if (n == 0) {
+                                    log.error("ALERT payment {} succeeded but bill {} was no longer ACTIVE: needs a refund", paymentId,
+                                            c.billId());
+                                }
+                            })
+                            .then(db.sql("""
+                                            INSERT INTO billing_receipts (receipt_number, payment_id, bill_id, account_id, amount_fen, currency, issued_at)
+                                            SELECT :prefix || lpad(nextval('billing_receipt_seq')::text, 8, '0'), :payment, b.id, b.account_id,
+                                                   :amount, :currency, :now
+                                            FROM billing_bills b WHERE b.id = :bill
+                                            ON CONFLICT (payment_id) DO NOTHING""")
+                                    .bind("prefix", prefix)
+                                    .bind("payment", paymentId)
+                                    .bind("amount", c.amountFen())
+                                    .bind("currency", c.currency())
+                                    .bind("now", now)
+                                    .bind("bill", c.billId())
+                                    .then());
+                })
+                .then();
+    }
+
+    /** A payment by id, with no visibility check (callers check). */
+    public Mono<PaymentView> find(UUID paymentId) {
+        return db.sql(VIEW + " WHERE p.id = :id").bind("id", paymentId).map(PaymentTransitions::view).one();
+    }
+
+    static PaymentView view(Readable r) {
+        long refunded = r.get("refunded_fen", Long.class);
+        return new PaymentView(r.get("id", UUID.class), r.get("bill_id", UUID.class), r.get("account_id", UUID.class),
+                r.get("status", String.class), Money.ofFen(r.get("amount_fen", Long.class)), r.get("channel", String.class),
+                r.get("receipt_number", String.class), refunded == 0 ? null : Money.ofFen(refunded),
+                r.get("failure_reason", String.class), r.get("created_at", OffsetDateTime.class),
+                r.get("updated_at", OffsetDateTime.class));
+    }
+
+    private record Changed(String status, UUID billId, long amountFen, String currency) {}
+}

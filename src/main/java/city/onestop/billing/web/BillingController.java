@@ -1,0 +1,149 @@
+package city.onestop.billing.web;
+
+import city.onestop.platform.Page;
+import city.onestop.billing.Utility;
+import city.onestop.billing.account.AccountService;
+import city.onestop.billing.account.AccountView;
+import city.onestop.billing.account.BillService;
+import city.onestop.billing.account.BillView;
+import city.onestop.billing.payment.PaymentService;
+import city.onestop.billing.payment.PaymentView;
+import city.onestop.billing.payment.ReceiptView;
+import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** What a citizen does with their utility accounts: link them, read bills, pay once, keep receipts. */
+@RestController
+@RequestMapping("/api/v1/billing")
+@Tag(name = "Billing", description = "Water and electricity accounts, bills, payments and receipts of the signed-in citizen")
+class BillingController {
+
+    private final AccountService accounts;
+    private final BillService bills;
+    private final PaymentService payments;
+
+    BillingController(AccountService accounts, BillService bills, PaymentService payments) {
+        this.accounts = accounts;
+        this.bills = bills;
+        this.payments = payments;
+    }
+
+    record LinkRequest(Utility utility, String accountNumber, String holderName, String holderIdLast4) {
+
+        /**
+         * Checked by hand rather than with Bean Validation: Hibernate Validator loads its message bundle from a
+         * jar on first use, a blocking read on the event loop.
+         */
+        void check() {
+            List<Map<String, Object>> errors = new java.util.ArrayList<>();
+            if (utility == null) {
+                errors.add(Map.of("field", "utility", "message", "must be WATER or ELECTRICITY"));
+            }
+            if (accountNumber == null || accountNumber.isBlank() || accountNumber.length() > 32) {
+                errors.add(Map.of("field", "accountNumber", "message", "is required (at most 32 characters)"));
+            }
+            if (holderName == null || holderName.isBlank() || holderName.length() > 200) {
+                errors.add(Map.of("field", "holderName", "message", "is required (at most 200 characters)"));
+            }
+            if (holderIdLast4 == null || holderIdLast4.strip().length() != 4) {
+                errors.add(Map.of("field", "holderIdLast4", "message", "must be the last 4 characters of the holder's ID number"));
+            }
+            if (!errors.isEmpty()) {
+                throw new city.onestop.platform.ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed",
+                        "The request has invalid fields", Map.of("errors", errors));
+            }
+        }
+    }
+
+    @GetMapping("/accounts")
+    @Operation(operationId = "listMyUtilityAccounts", summary = "My linked utility accounts with their balance due")
+    Mono<Map<String, List<AccountView>>> listAccounts() {
+        return CurrentUser.get().flatMap(u -> accounts.listLinked(u.id()).collectList()).map(items -> Map.of("items", items));
+    }
+
+    @PostMapping("/accounts/links")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "linkUtilityAccount",
+            summary = "Link a utility account by account number and the holder's name and last 4 ID characters")
+    Mono<AccountView> link(@RequestBody LinkRequest body) {
+        body.check();
+        return CurrentUser.get().flatMap(u -> accounts.link(u.id(), body.utility(), body.accountNumber(), body.holderName(),
+                body.holderIdLast4()));
+    }
+
+    @DeleteMapping("/accounts/{accountId}/link")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "unlinkUtilityAccount", summary = "Unlink one of my utility accounts")
+    Mono<Void> unlink(@PathVariable UUID accountId) {
+        return CurrentUser.get().flatMap(u -> accounts.unlink(u.id(), accountId));
+    }
+
+    @GetMapping("/accounts/{accountId}/payments")
+    @Operation(operationId = "listAccountPayments", summary = "Payment history of one of my accounts (all family members), newest first")
+    Mono<Page<PaymentView>> accountPayments(@PathVariable UUID accountId, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return CurrentUser.get().flatMap(u -> payments.accountHistory(u.id(), accountId, limit, cursor));
+    }
+
+    @GetMapping("/bills")
+    @Operation(operationId = "listMyBills", summary = "Bills of my linked accounts, newest period first")
+    Mono<Page<BillView>> listBills(@RequestParam(required = false) String status, @RequestParam(required = false) UUID accountId,
+            @RequestParam(required = false) String period, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return CurrentUser.get().flatMap(u -> bills.listLinked(u.id(), status, accountId, period, limit, cursor));
+    }
+
+    @GetMapping("/bills/{billId}")
+    @Operation(operationId = "getMyBill", summary = "One bill with its lines: band, units, unit price, amount")
+    Mono<BillView> getBill(@PathVariable UUID billId) {
+        return CurrentUser.get().flatMap(u -> bills.getLinked(u.id(), billId));
+    }
+
+    @PostMapping("/bills/{billId}/payments")
+    @Operation(operationId = "payBill",
+            summary = "Pay a bill once (requires Idempotency-Key; a retry with the same key replays the first response)")
+    Mono<ResponseEntity<Object>> pay(@PathVariable UUID billId,
+            // Required, but checked by Idempotency so that a missing key is the documented IDEMPOTENCY_KEY_MISSING.
+            @io.swagger.v3.oas.annotations.Parameter(name = Idempotency.HEADER, required = true,
+                    description = "A UUID generated once per intended payment; a retry with the same key replays the first response")
+            @RequestHeader(name = Idempotency.HEADER, required = false) String key,
+            @RequestBody(required = false) PaymentService.PayRequest body) {
+        return CurrentUser.get().flatMap(u -> payments.pay(u.id(), billId, key, body));
+    }
+
+    @GetMapping("/payments/{paymentId}")
+    @Operation(operationId = "getMyPayment", summary = "One payment; a PENDING or UNKNOWN one is refreshed from the provider")
+    Mono<PaymentView> getPayment(@PathVariable UUID paymentId) {
+        return CurrentUser.get().flatMap(u -> payments.get(u.id(), paymentId));
+    }
+
+    @GetMapping("/payments")
+    @Operation(operationId = "listMyPayments", summary = "Payments I made, newest first")
+    Mono<Page<PaymentView>> listPayments(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        return CurrentUser.get().flatMap(u -> payments.history(u.id(), limit, cursor));
+    }
+
+    @GetMapping("/receipts/{receiptNumber}")
+    @Operation(operationId = "getReceipt", summary = "A receipt of a payment on one of my accounts")
+    Mono<ReceiptView> receipt(@PathVariable String receiptNumber) {
+        return CurrentUser.get().flatMap(u -> payments.receipt(u.id(), receiptNumber));
+    }
+}

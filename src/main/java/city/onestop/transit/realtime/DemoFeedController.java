@@ -1,0 +1,64 @@
+package city.onestop.transit.realtime;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The demo city's simulated GTFS-realtime feeds, served like an agency's: the local profile's poller ingests
+ * them through the same path as any real feed. Without a timetable they are valid, empty feeds.
+ */
+@RestController
+@Tag(name = "Demo city", description = "Simulated GTFS-realtime feeds of the generated demo city")
+class DemoFeedController {
+
+    static final MediaType PROTOBUF = MediaType.parseMediaType("application/x-protobuf");
+
+    private final ObjectProvider<SimulatedTimetable> timetable;
+    private final Clock clock;
+
+    DemoFeedController(ObjectProvider<SimulatedTimetable> timetable, Clock clock) {
+        this.timetable = timetable;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/demo/gtfs-rt/vehicle-positions.pb")
+    @Operation(operationId = "getDemoVehiclePositions", summary = "Demo city VehiclePositions (GTFS-realtime protobuf)")
+    @SecurityRequirements
+    Mono<ResponseEntity<byte[]>> vehiclePositions() {
+        return feed(true);
+    }
+
+    @GetMapping("/api/v1/demo/gtfs-rt/trip-updates.pb")
+    @Operation(operationId = "getDemoTripUpdates", summary = "Demo city TripUpdates (GTFS-realtime protobuf)")
+    @SecurityRequirements
+    Mono<ResponseEntity<byte[]>> tripUpdates() {
+        return feed(false);
+    }
+
+    private Mono<ResponseEntity<byte[]>> feed(boolean vehicles) {
+        Instant now = clock.instant();
+        return Mono.fromCallable(() -> {
+                    SimulatedTimetable t = timetable.getIfAvailable();
+                    List<SimulatedTimetable.SimTrip> trips = t == null
+                            ? List.of()
+                            : t.tripsBetween(now.minus(DemoFeeds.window()), now.plus(DemoFeeds.window()));
+                    byte[] body = (vehicles ? DemoFeeds.vehiclePositions(trips, now) : DemoFeeds.tripUpdates(trips, now))
+                            .toByteArray();
+                    return ResponseEntity.ok().contentType(PROTOBUF).cacheControl(CacheControl.noStore()).body(body);
+                })
+                // The timetable may be backed by anything (a database): keep its work off the event loop.
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+}

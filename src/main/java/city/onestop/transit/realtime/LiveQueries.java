@@ -1,0 +1,114 @@
+package city.onestop.transit.realtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/** Pure selections over live snapshots: which vehicles are live, which alerts apply. */
+final class LiveQueries {
+
+    private static final double EARTH_RADIUS_METERS = 6_371_008.8;
+
+    private LiveQueries() {}
+
+    /** A vehicle as the API shows it. Stop-relative fields need the static patterns and are absent until joined. */
+    record LiveVehicle(
+            String feedId,
+            String vehicleId,
+            @Nullable String label,
+            double lat,
+            double lon,
+            @Nullable Float bearing,
+            @Nullable Float speed,
+            @Nullable String tripId,
+            @Nullable String routeId,
+            @Nullable String tripStatus,
+            @Nullable String nextStopId,
+            @Nullable Double distanceAlongTripMeters,
+            Instant lastUpdated) {}
+
+    record AlertItem(
+            String feedId,
+            String id,
+            String cause,
+            String effect,
+            List<ServiceAlert.ActivePeriod> activePeriods,
+            List<ServiceAlert.InformedEntity> informedEntities,
+            List<ServiceAlert.LocalizedText> headerText,
+            List<ServiceAlert.LocalizedText> descriptionText,
+            List<ServiceAlert.LocalizedText> url) {}
+
+    /**
+     * Vehicles updated within {@code maxAge} of {@code now} that match {@code filter}, nearest update first. A
+     * vehicle without its own timestamp is as old as its feed header. No ghost buses: older ones are left out.
+     */
+    static List<LiveVehicle> liveVehicles(
+            List<LiveSnapshot> snapshots, Instant now, Duration maxAge, Predicate<VehicleState> filter) {
+        Instant oldest = now.minus(maxAge);
+        List<LiveVehicle> out = new ArrayList<>();
+        for (LiveSnapshot s : snapshots) {
+            for (VehicleState v : s.vehicles()) {
+                Instant updated = v.timestamp() != null ? v.timestamp() : s.headerTimestamp();
+                if (updated.isBefore(oldest) || !filter.test(v)) continue;
+                TripRef t = v.trip();
+                out.add(new LiveVehicle(
+                        s.feedId(),
+                        v.vehicleId(),
+                        v.label(),
+                        v.lat(),
+                        v.lon(),
+                        v.bearing(),
+                        v.speedMetersPerSecond(),
+                        t == null ? null : t.tripId(),
+                        t == null ? null : t.routeId(),
+                        t == null ? null : t.status().name(),
+                        v.stopId(),
+                        null,
+                        updated));
+            }
+        }
+        out.sort(Comparator.comparing(LiveVehicle::feedId).thenComparing(LiveVehicle::vehicleId));
+        return out;
+    }
+
+    static Predicate<VehicleState> onRoute(String routeId) {
+        return v -> v.trip() != null && routeId.equals(v.trip().routeId());
+    }
+
+    static Predicate<VehicleState> within(double lat, double lon, double radiusMeters) {
+        return v -> distanceMeters(lat, lon, v.lat(), v.lon()) <= radiusMeters;
+    }
+
+    /** Alerts active at {@code now} that name the stop or the route (either filter may be absent). */
+    static List<AlertItem> activeAlerts(
+            List<LiveSnapshot> snapshots, Instant now, @Nullable String stopId, @Nullable String routeId) {
+        List<AlertItem> out = new ArrayList<>();
+        for (LiveSnapshot s : snapshots) {
+            for (ServiceAlert a : s.alerts()) {
+                if (!a.isActiveAt(now)) continue;
+                boolean matches = (stopId == null && routeId == null)
+                        || a.informedEntities().stream()
+                                .anyMatch(e -> (stopId != null && stopId.equals(e.stopId()))
+                                        || (routeId != null && routeId.equals(e.routeId())));
+                if (!matches) continue;
+                out.add(new AlertItem(s.feedId(), a.id(), a.cause(), a.effect(), a.activePeriods(),
+                        a.informedEntities(), a.headerText(), a.descriptionText(), a.url()));
+            }
+        }
+        return out;
+    }
+
+    /** Great-circle distance (haversine), good to well under a metre at city scale. */
+    static double distanceMeters(double lat1, double lon1, double lat2, double lon2) {
+        double dLat = Math.toRadians(lat2 - lat1);
+        double dLon = Math.toRadians(lon2 - lon1);
+        double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+                + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2)
+                        * Math.sin(dLon / 2);
+        return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(a)));
+    }
+}

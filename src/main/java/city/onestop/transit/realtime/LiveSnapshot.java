@@ -1,0 +1,38 @@
+package city.onestop.transit.realtime;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The decoded state of one feed kind as last accepted: exactly one of the three lists is filled. {@code version}
+ * is the feed header timestamp in epoch seconds, so an older feed can never overwrite a newer one.
+ */
+record LiveSnapshot(
+        String feedId,
+        FeedKind kind,
+        long version,
+        Instant headerTimestamp,
+        Instant fetchedAt,
+        List<VehicleState> vehicles,
+        List<TripUpdateState> tripUpdates,
+        List<ServiceAlert> alerts) {
+
+    LiveSnapshot {
+        vehicles = List.copyOf(vehicles);
+        tripUpdates = List.copyOf(tripUpdates);
+        alerts = List.copyOf(alerts);
+    }
+
+    static LiveSnapshot of(String feedId, FeedKind kind, FeedDecoding.FeedDecodeResult r, Instant fetchedAt) {
+        Instant header = r.header().timestamp() != null ? r.header().timestamp() : fetchedAt;
+        return new LiveSnapshot(
+                feedId,
+                kind,
+                header.getEpochSecond(),
+                header,
+                fetchedAt,
+                kind == FeedKind.VEHICLE_POSITIONS ? r.vehicles() : List.of(),
+                kind == FeedKind.TRIP_UPDATES ? r.tripUpdates() : List.of(),
+                kind == FeedKind.ALERTS ? r.alerts() : List.of());
+    }
+}

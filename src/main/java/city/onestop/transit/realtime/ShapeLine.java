@@ -1,0 +1,120 @@
+package city.onestop.transit.realtime;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A trip's shape as a polyline with the distance along it of every point, and the projection of a position onto
+ * it. Pure and immutable; metres everywhere.
+ */
+final class ShapeLine {
+
+    private static final double EARTH_RADIUS_METERS = 6_371_008.8;
+    /** GPS noise and a bus creeping backwards at a stop: progress may step back this far. */
+    static final double BACKTRACK_METERS = 50;
+    /** Further than this from the part of the shape ahead, the vehicle is searched on the whole shape. */
+    static final double MAX_OFFSET_METERS = 150;
+    /** Candidates this close to the best are equally good; the tie is broken by progress, not by noise. */
+    private static final double TIE_METERS = 20;
+
+    private final double[] lats;
+    private final double[] lons;
+    private final double[] distances;
+
+    ShapeLine(double[] lats, double[] lons) {
+        if (lats.length != lons.length || lats.length < 2) {
+            throw new IllegalArgumentException("a shape needs at least two points");
+        }
+        this.lats = lats.clone();
+        this.lons = lons.clone();
+        this.distances = new double[lats.length];
+        for (int i = 1; i < lats.length; i++) {
+            distances[i] = distances[i - 1] + LiveQueries.distanceMeters(lats[i - 1], lons[i - 1], lats[i], lons[i]);
+        }
+    }
+
+    double lengthMeters() {
+        return distances[distances.length - 1];
+    }
+
+    /** The point {@code meters} along the shape (clamped to its ends) and the bearing there, degrees from north. */
+    double[] pointAt(double meters) {
+        double m = Math.max(0, Math.min(lengthMeters(), meters));
+        int i = 1;
+        while (i < distances.length - 1 && distances[i] < m) i++;
+        double span = distances[i] - distances[i - 1];
+        double f = span == 0 ? 0 : (m - distances[i - 1]) / span;
+        double lat = lats[i - 1] + f * (lats[i] - lats[i - 1]);
+        double lon = lons[i - 1] + f * (lons[i] - lons[i - 1]);
+        double dx = (lons[i] - lons[i - 1]) * Math.cos(Math.toRadians(lat));
+        double dy = lats[i] - lats[i - 1];
+        double bearing = (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
+        return new double[] {lat, lon, bearing};
+    }
+
+    /** Where a position lies along the shape: metres from its start, and how far off the shape it is. */
+    record Projection(double distanceMeters, double offsetMeters) {}
+
+    /**
+     * Projects a position onto the shape.
+     *
+     * @param fromMeters the vehicle's last known progress: only the shape from there on (less a small backtrack)
+     *     is searched, so a loop or an out-and-back route does not send the bus back to the leg it already ran
+     * @param hintMeters where the schedule expects it (when there is no last progress): among equally near
+     *     candidates, the one closest to the hint wins
+     */
+    Projection project(double lat, double lon, @Nullable Double fromMeters, @Nullable Double hintMeters) {
+        int n = lats.length - 1;
+        double[] along = new double[n];
+        double[] offset = new double[n];
+        double cosLat = Math.cos(Math.toRadians(lat));
+        for (int i = 0; i < n; i++) {
+            // Local equirectangular metres around the vehicle: exact enough over one segment.
+            double ax = (lons[i] - lon) * cosLat, ay = lats[i] - lat;
+            double bx = (lons[i + 1] - lon) * cosLat, by = lats[i + 1] - lat;
+            double dx = bx - ax, dy = by - ay;
+            double len2 = dx * dx + dy * dy;
+            double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+            double px = ax + t * dx, py = ay + t * dy;
+            offset[i] = Math.toRadians(Math.sqrt(px * px + py * py)) * EARTH_RADIUS_METERS;
+            along[i] = distances[i] + t * (distances[i + 1] - distances[i]);
+        }
+        double from = fromMeters == null ? Double.NEGATIVE_INFINITY : fromMeters - BACKTRACK_METERS;
+        int best = best(offset, along, from);
+        if (best < 0 || (fromMeters != null && offset[best] > MAX_OFFSET_METERS)) {
+            from = Double.NEGATIVE_INFINITY;
+            best = best(offset, along, from);
+        }
+        // Passes of the shape near the vehicle: runs of consecutive segments within TIE of the best. One run per
+        // time the route goes by here (a loop, an out-and-back street); its representative is its nearest point.
+        double limit = offset[best] + TIE_METERS;
+        int chosen = -1;
+        int i = 0;
+        while (i < n) {
+            if (offset[i] > limit || along[i] < from) {
+                i++;
+                continue;
+            }
+            int rep = i;
+            while (i < n && offset[i] <= limit && along[i] >= from) {
+                if (offset[i] < offset[rep]) rep = i;
+                i++;
+            }
+            if (chosen < 0) {
+                chosen = rep; // the first pass ahead of the last progress
+            } else if (hintMeters != null && fromMeters == null
+                    && Math.abs(along[rep] - hintMeters) < Math.abs(along[chosen] - hintMeters)) {
+                chosen = rep; // no progress yet: the pass the schedule expects
+            }
+        }
+        return new Projection(along[chosen], offset[chosen]);
+    }
+
+    private static int best(double[] offset, double[] along, double from) {
+        int best = -1;
+        for (int i = 0; i < offset.length; i++) {
+            if (along[i] < from) continue;
+            if (best < 0 || offset[i] < offset[best]) best = i;
+        }
+        return best;
+    }
+}
