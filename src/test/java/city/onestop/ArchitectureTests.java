@@ -1,0 +1,43 @@
+package city.onestop;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Rules for production code that a reviewer would otherwise have to remember. */
+class ArchitectureTests {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("city.onestop");
+
+    @Test
+    void productionCodeNeverBlocksOnAPublisher() {
+        noClasses().should().callMethodWhere(DescribedPredicate.describe("a block*() call on Mono or Flux", call -> {
+                    String owner = call.getTarget().getOwner().getName();
+                    String name = call.getTarget().getName();
+                    return (owner.equals("reactor.core.publisher.Mono") || owner.equals("reactor.core.publisher.Flux"))
+                            && name.startsWith("block");
+                }))
+                .because("nothing may block an event-loop thread; compose the publisher instead")
+                .check(MAIN);
+    }
+
+    @Test
+    void productionCodeNeverSleeps() {
+        noClasses().should().callMethod(Thread.class, "sleep", long.class)
+                .because("timed work uses Reactor's schedulers so virtual time controls it in tests")
+                .check(MAIN);
+    }
+
+    @Test
+    void productionCodeNeverQueriesThroughJdbc() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("java.sql..")
+                .because("queries go through R2DBC; JDBC is used by Flyway alone, for migrating")
+                .check(MAIN);
+    }
+}
