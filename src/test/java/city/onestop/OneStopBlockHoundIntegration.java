@@ -27,6 +27,13 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // BlockingOperationError thrown inside the lock leaves a dead waiter queued and every later writer hangs.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+        // The same lock taken exclusively (flushing commands queued while disconnected, on reconnect): a BlockHound
+        // error thrown there would leave the endpoint's writer count broken and hang every later command.
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
+        // Spring Data Redis hands out its one shared Lettuce connection under a short lock; the connection itself
+        // is opened at start-up (RedisConnectionWarmUp), so inside the lock there is only a field read.
+        builder.allowBlockingCallsInside(
+                "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection", "getConnection");
         // Netty 4.2's adaptive buffer allocator takes a StampedLock for a moment when it grows its magazines under
         // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
         // never I/O.

@@ -57,6 +57,9 @@ class TransitReimportIT {
                 .takeWhile(i -> importing.get())
                 .flatMap(i -> client.get().uri(paths.get(i % paths.size())).exchangeToMono(r -> r.bodyToMono(String.class)
                                 .defaultIfEmpty("").map(body -> Map.entry(r.statusCode().value(), body)))
+                        // A request that hangs is a failure too; say which one rather than stalling the whole test.
+                        .timeout(Duration.ofSeconds(20), Mono.fromSupplier(() -> Map.entry(-1, "no answer in 20 s: "
+                                + paths.get(i % paths.size()))))
                         .doOnNext(e -> {
                             if (e.getKey() != 200) problems.add(e.getKey() + " " + e.getValue());
                             boolean hasA = e.getValue().contains(" (A)"), hasB = e.getValue().contains(" (B)");
