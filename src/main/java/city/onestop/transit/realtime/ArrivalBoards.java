@@ -1,0 +1,205 @@
+package city.onestop.transit.realtime;
+
+import city.onestop.platform.ProblemException;
+import city.onestop.transit.TransitIds;
+import city.onestop.transit.gtfs.GtfsFeed;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * A stop's arrivals board: part 1's scheduled stop times (held in memory by {@link Timetables}) joined with the live
+ * state (the near cache of {@link LiveState}) through the pure {@link Arrivals} functions. Computed per request in
+ * memory: no SQL, and no Redis round trip once this instance has seen the feed's snapshots.
+ */
+@Component
+class ArrivalBoards {
+
+    /** A passed bus (or a cancelled/skipped call) stays on the board this long after its time, then leaves. */
+    static final Duration PASSED_GRACE = Duration.ofMinutes(2);
+    /** Scheduled calls this much before the window are still considered: a late bus may arrive inside it. */
+    private static final Duration LATE_SLACK = Duration.ofMinutes(30);
+
+    static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+
+    record StopRef(String id, @Nullable String name, double lat, double lon) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Row(
+            String routeId,
+            @Nullable String routeShortName,
+            String tripId,
+            @Nullable String headsign,
+            String serviceDate,
+            String scheduledArrival,
+            @Nullable String predictedArrival,
+            @Nullable Integer delaySeconds,
+            String status,
+            @Nullable String vehicleId,
+            @Nullable Integer numberOfStopsAway,
+            @Nullable Double distanceFromStopMeters,
+            @Nullable String vehicleLastUpdated) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Board(StopRef stop, String generatedAt, @Nullable Long dataAgeSeconds, List<Row> arrivals) {}
+
+    private final Timetables timetables;
+    private final LiveState state;
+    private final Clock clock;
+    private final LiveFeedProperties.Realtime config;
+    private final Map<String, Indexed> indexes = new ConcurrentHashMap<>();
+
+    ArrivalBoards(Timetables timetables, LiveState state, Clock clock, LiveFeedProperties properties) {
+        this.timetables = timetables;
+        this.state = state;
+        this.clock = clock;
+        this.config = properties.realtime();
+    }
+
+    static void checkWindow(int minutesBefore, int minutesAfter) {
+        if (minutesBefore < 0 || minutesBefore > 60) {
+            throw ProblemException.badRequest("INVALID_WINDOW", "minutesBefore must be 0..60");
+        }
+        if (minutesAfter < 1 || minutesAfter > 240) {
+            throw ProblemException.badRequest("INVALID_WINDOW", "minutesAfter must be 1..240");
+        }
+    }
+
+    /** The board of a stop ({@code feedId:stopId}); a 404 problem for an unknown feed or stop. */
+    Mono<Board> board(String stopId, int minutesBefore, int minutesAfter) {
+        TransitIds ids = TransitIds.parse(stopId);
+        return timetables.timetable(ids.feedId())
+                .filter(t -> t.stops().containsKey(ids.gtfsId()))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
+                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
+                        .map(views -> compute(t, t.stops().get(ids.gtfsId()), views.getT1().orElse(null),
+                                views.getT2().orElse(null), clock.instant(), Duration.ofMinutes(minutesBefore),
+                                Duration.ofMinutes(minutesAfter))));
+    }
+
+    private Mono<Optional<LiveView>> live(String feedId, FeedKind kind) {
+        return state.read(feedId, kind).map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    /** Live entities of one snapshot by trip id, built once per snapshot (reference-compared). */
+    private record Indexed(LiveSnapshot snapshot, Map<String, List<VehicleState>> vehicles, Map<String, List<TripUpdateState>> updates) {}
+
+    private Indexed index(LiveSnapshot s) {
+        String key = s.feedId() + "|" + s.kind().slug();
+        Indexed i = indexes.get(key);
+        if (i != null && i.snapshot() == s) return i;
+        Map<String, List<VehicleState>> vehicles = new HashMap<>();
+        Map<String, List<TripUpdateState>> updates = new HashMap<>();
+        for (VehicleState v : s.vehicles()) {
+            if (v.trip() != null && v.trip().tripId() != null) {
+                vehicles.computeIfAbsent(v.trip().tripId(), k -> new ArrayList<>(1)).add(v);
+            }
+        }
+        for (TripUpdateState u : s.tripUpdates()) {
+            if (u.trip().tripId() != null) updates.computeIfAbsent(u.trip().tripId(), k -> new ArrayList<>(1)).add(u);
+        }
+        Indexed fresh = new Indexed(s, vehicles, updates);
+        indexes.put(key, fresh);
+        return fresh;
+    }
+
+    Board compute(Timetables.Timetable t, Timetables.Stop stop, @Nullable LiveView vp, @Nullable LiveView tu, Instant now,
+            Duration before, Duration after) {
+        Map<String, List<VehicleState>> vehicles = vp == null ? Map.of() : index(vp.snapshot()).vehicles();
+        Map<String, List<TripUpdateState>> updates = tu == null ? Map.of() : index(tu.snapshot()).updates();
+        Instant from = now.minus(before), to = now.plus(after);
+        ZoneId zone = t.zone();
+        List<Arrivals.Arrival> rows = new ArrayList<>();
+        Map<Arrivals.Arrival, Instance> instances = new HashMap<>();
+        LocalDate first = LocalDate.ofInstant(from.minus(LATE_SLACK), zone).minusDays(2);
+        LocalDate last = LocalDate.ofInstant(to, zone);
+        for (Timetables.Visit visit : t.visits().getOrDefault(stop.stopId(), List.of())) {
+            Timetables.Trip trip = visit.trip();
+            int idx = visit.index();
+            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+                if (!t.calendar().isActive(trip.serviceId(), d)) continue;
+                if (trip.frequencyBased()) {
+                    scheduledOnly(t, trip, idx, d, from, to, rows, instances);
+                    continue;
+                }
+                Instant scheduled = ServiceDays.instant(d, trip.arrivals()[idx], zone);
+                if (scheduled.isBefore(from.minus(LATE_SLACK)) || scheduled.isAfter(to)) continue;
+                Arrivals.TripPlan plan = t.plan(trip, d);
+                TripUpdateState update = matching(t, trip, d, updates.get(trip.tripId()), now, u -> u.trip().startDate());
+                VehicleState vehicle = matching(t, trip, d, vehicles.get(trip.tripId()), now,
+                        v -> v.trip() == null ? null : v.trip().startDate());
+                Optional<Arrivals.Arrival> a = Arrivals.arrivalAt(plan, idx, update, update == null ? null : update.timestamp(),
+                        vehicle, null, now, config.vehicleMaxAge(), PASSED_GRACE);
+                if (a.isEmpty()) continue;
+                Instant best = a.get().bestArrival();
+                boolean passedRow = a.get().status() == Arrivals.ArrivalStatus.PASSED;
+                if (best.isAfter(to) || (best.isBefore(from) && !passedRow)) continue;
+                rows.add(a.get());
+                instances.put(a.get(), new Instance(trip, d));
+            }
+        }
+        rows.sort(Comparator.comparing(Arrivals.Arrival::bestArrival).thenComparing(Arrivals.Arrival::tripId));
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Arrivals.Arrival a : rows) out.add(row(t, instances.get(a), a));
+        Long age = null;
+        for (LiveView v : new LiveView[] {vp, tu}) {
+            if (v != null) age = Math.max(age == null ? 0 : age, v.age().toSeconds());
+        }
+        return new Board(new StopRef(TransitIds.of(t.feedId(), stop.stopId()), stop.name(), stop.lat(), stop.lon()),
+                RFC_3339.format(now.atZone(zone)), age, out);
+    }
+
+    private record Instance(Timetables.Trip trip, LocalDate serviceDate) {}
+
+    /** A frequency-based trip's calls at this stop in the window, from the schedule only (no live instance matching). */
+    private static void scheduledOnly(Timetables.Timetable t, Timetables.Trip trip, int idx, LocalDate d, Instant from,
+            Instant to, List<Arrivals.Arrival> rows, Map<Arrivals.Arrival, Instance> instances) {
+        int offset = trip.arrivals()[idx] - trip.departures()[0];
+        for (GtfsFeed.Frequency f : t.frequencies().getOrDefault(trip.tripId(), List.of())) {
+            for (int s = f.startSeconds(); s < f.endSeconds(); s += f.headwaySeconds()) {
+                Instant at = ServiceDays.instant(d, s + offset, t.zone());
+                if (at.isBefore(from) || at.isAfter(to)) continue;
+                Arrivals.Arrival a = new Arrivals.Arrival(trip.tripId(), trip.stopIds()[idx], at, null, null,
+                        Arrivals.ArrivalStatus.SCHEDULED, null, null, null, null);
+                rows.add(a);
+                instances.put(a, new Instance(trip, d));
+            }
+        }
+    }
+
+    /** The entity (of possibly several for one trip id) whose start date means this service day. */
+    private static <T> @Nullable T matching(Timetables.Timetable t, Timetables.Trip trip, LocalDate day, @Nullable List<T> candidates,
+            Instant now, java.util.function.Function<T, @Nullable String> startDate) {
+        if (candidates == null) return null;
+        for (T c : candidates) {
+            if (t.serviceDay(trip, startDate.apply(c), now).filter(day::equals).isPresent()) return c;
+        }
+        return null;
+    }
+
+    private static Row row(Timetables.Timetable t, Instance i, Arrivals.Arrival a) {
+        ZoneId zone = t.zone();
+        var route = t.routes().get(i.trip().routeId());
+        return new Row(TransitIds.of(t.feedId(), i.trip().routeId()), route == null ? null : route.shortName(),
+                TransitIds.of(t.feedId(), a.tripId()), i.trip().headsign(), i.serviceDate().toString(),
+                RFC_3339.format(a.scheduledArrival().atZone(zone)),
+                a.predictedArrival() == null ? null : RFC_3339.format(a.predictedArrival().atZone(zone)), a.delaySeconds(),
+                a.status().name(), a.vehicleId(), a.numberOfStopsAway(),
+                a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
+                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
+    }
+}
