@@ -202,4 +202,21 @@ class ArrivalBoards {
                 a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
                 a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
     }
+
+    /**
+     * Where a live vehicle is along its trip (next stop, metres along the shape), from the in-memory timetable only:
+     * null while the timetable is not loaded or when the trip is not in it.
+     */
+    LiveQueries.@Nullable Placement place(String feedId, VehicleState v, Instant now) {
+        if (v.trip() == null || v.trip().tripId() == null) return null;
+        Timetables.Timetable t = timetables.current(feedId).orElse(null);
+        if (t == null) return null;
+        Timetables.Trip trip = t.trips().get(v.trip().tripId());
+        if (trip == null) return null;
+        LocalDate day = t.serviceDay(trip, v.trip().startDate(), now).orElse(null);
+        if (day == null) return null;
+        Arrivals.Progress p = Arrivals.progress(t.plan(trip, day), v, null, now, 0);
+        String next = p.nextStopIndex() < trip.stopIds().length ? TransitIds.of(feedId, trip.stopIds()[p.nextStopIndex()]) : null;
+        return new LiveQueries.Placement(next, Math.round(p.distanceMeters() * 10) / 10.0);
+    }
 }

@@ -134,9 +134,10 @@ class Timetables {
 
     /** The loaded timetable of a feed's current version, never waiting: empty while it loads or if none. */
     Optional<Timetable> current(String feedId) {
+        // Wanted even before the feed has a version: the refresher loads it as soon as one is current.
+        wanted.add(feedId);
         var fv = versions.snapshot().get(feedId);
         if (fv == null) return Optional.empty();
-        wanted.add(feedId);
         Timetable t = ready.get(fv.versionId());
         if (t == null && !loaded.containsKey(fv.versionId())) {
             timetable(feedId).subscribe(null, e -> log.warn("Timetable load of {} failed: {}", feedId, e.toString()));

@@ -167,6 +167,24 @@ class TransitArrivalsIT {
         assertThat(board.get("dataAgeSeconds")).isNotNull();
         assertThat(((Map<String, Object>) board.get("stop")).get("id")).isEqualTo(stopId);
         assertArrivalsSorted(board);
+
+        // The vehicles endpoint places the same bus on its trip.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> vehicles = (List<Map<String, Object>>) web.get()
+                .uri("/api/v1/transit/routes/{r}/vehicles", feedId + ":" + w.trip().routeId())
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult()
+                .getResponseBody()
+                .get("items");
+        Map<String, Object> bus = vehicles.stream()
+                .filter(v -> feedId.equals(v.get("feedId")) && ("demo-bus-" + w.trip().tripId()).equals(v.get("vehicleId")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(bus.get("nextStopId")).isEqualTo(feedId + ":" + w.trip().stopIds()[w.vehicleNext()]);
+        assertThat(((Number) bus.get("distanceAlongTripMeters")).doubleValue())
+                .isBetween(d[w.vehicleNext() - 1] - 25, d[w.vehicleNext()] + 25);
     }
 
     @SuppressWarnings("unchecked")
