@@ -105,6 +105,11 @@ class ArrivalBoards {
         Map<String, List<VehicleState>> vehicles = new HashMap<>();
         Map<String, List<TripUpdateState>> updates = new HashMap<>();
         for (VehicleState v : s.vehicles()) {
+            if (v.timestamp() == null) {
+                // A vehicle without its own timestamp is as old as its feed (not dropped, not forever young).
+                v = new VehicleState(v.entityId(), v.vehicleId(), v.label(), v.trip(), v.lat(), v.lon(), v.bearing(),
+                        v.speedMetersPerSecond(), v.currentStopSequence(), v.stopId(), v.currentStatus(), s.headerTimestamp());
+            }
             if (v.trip() != null && v.trip().tripId() != null) {
                 vehicles.computeIfAbsent(v.trip().tripId(), k -> new ArrayList<>(1)).add(v);
             }
@@ -121,6 +126,7 @@ class ArrivalBoards {
             Duration before, Duration after) {
         Map<String, List<VehicleState>> vehicles = vp == null ? Map.of() : index(vp.snapshot()).vehicles();
         Map<String, List<TripUpdateState>> updates = tu == null ? Map.of() : index(tu.snapshot()).updates();
+        Instant updatesPublished = tu == null ? null : tu.snapshot().headerTimestamp();
         Instant from = now.minus(before), to = now.plus(after);
         ZoneId zone = t.zone();
         List<Arrivals.Arrival> rows = new ArrayList<>();
@@ -142,7 +148,9 @@ class ArrivalBoards {
                 TripUpdateState update = matching(t, trip, d, updates.get(trip.tripId()), now, u -> u.trip().startDate());
                 VehicleState vehicle = matching(t, trip, d, vehicles.get(trip.tripId()), now,
                         v -> v.trip() == null ? null : v.trip().startDate());
-                Optional<Arrivals.Arrival> a = Arrivals.arrivalAt(plan, idx, update, update == null ? null : update.timestamp(),
+                // An update without its own timestamp is as old as its feed.
+                Instant updated = update == null ? null : update.timestamp() != null ? update.timestamp() : updatesPublished;
+                Optional<Arrivals.Arrival> a = Arrivals.arrivalAt(plan, idx, update, updated,
                         vehicle, null, now, config.vehicleMaxAge(), PASSED_GRACE);
                 if (a.isEmpty()) continue;
                 Instant best = a.get().bestArrival();
@@ -218,5 +226,21 @@ class ArrivalBoards {
         Arrivals.Progress p = Arrivals.progress(t.plan(trip, day), v, null, now, 0);
         String next = p.nextStopIndex() < trip.stopIds().length ? TransitIds.of(feedId, trip.stopIds()[p.nextStopIndex()]) : null;
         return new LiveQueries.Placement(next, Math.round(p.distanceMeters() * 10) / 10.0);
+    }
+
+    /** Trip ids the live state names that the timetable does not have (ADDED trips among them): counted, not fatal. */
+    static java.util.Set<String> unknownTrips(Timetables.Timetable t, List<LiveSnapshot> snapshots) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (LiveSnapshot s : snapshots) {
+            for (VehicleState v : s.vehicles()) {
+                if (v.trip() != null && v.trip().tripId() != null && !t.trips().containsKey(v.trip().tripId())) {
+                    out.add(v.trip().tripId());
+                }
+            }
+            for (TripUpdateState u : s.tripUpdates()) {
+                if (u.trip().tripId() != null && !t.trips().containsKey(u.trip().tripId())) out.add(u.trip().tripId());
+            }
+        }
+        return out;
     }
 }
