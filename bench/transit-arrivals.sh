@@ -8,7 +8,6 @@ cd "$(dirname "$0")/.."
 WORK="$(mktemp -d /tmp/onestop-arrivals-XXXX)"
 JAR=target/onestop-0.1.0-SNAPSHOT.jar
 DURATION="${DURATION:-30s}"
-STOP="${STOP:-demo:L5}"
 [ -f "$JAR" ] || mvn -o -q -DskipTests package
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 APP_PORT=$(free_port); NGINX_PORT=$(free_port)
@@ -23,13 +22,24 @@ cleanup() {
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
-URL="http://127.0.0.1:$APP_PORT/api/v1/transit/stops/$STOP/arrivals?minutesBefore=5&minutesAfter=35"
-# Wait until the board shows a live bus (import, timetable load, first polls).
+BASE="http://127.0.0.1:$APP_PORT/api/v1/transit"
+# Wait for live buses (import, timetable load, first polls), then take the stop whose board has the most of them.
+STOP=""
 for i in $(seq 1 120); do
-  if curl -sf "$URL" 2>/dev/null | grep -q '"vehicleId"'; then break; fi; sleep 1
+  STOP=$(python3 - "$BASE" <<'PY' || true
+import json, sys, urllib.request
+base = sys.argv[1]
+stops = json.load(urllib.request.urlopen(base + "/stops?lat=23.13&lon=113.27&radius=3000&limit=100"))["items"]
+best = max(((sum(1 for r in json.load(urllib.request.urlopen(base + "/stops/" + s["id"] + "/arrivals"))["arrivals"]
+                 if "vehicleId" in r), s["id"]) for s in stops), default=(0, ""))
+print(best[1] if best[0] > 0 else "")
+PY
+)
+  [ -n "$STOP" ] && break; sleep 1
 done
+URL="$BASE/stops/$STOP/arrivals?minutesBefore=5&minutesAfter=35"
 curl -sf "$URL" >"$WORK/arrivals.json"
-echo "board: $(wc -c <"$WORK/arrivals.json") bytes, $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print(len(b["arrivals"]), "rows,", sum(1 for r in b["arrivals"] if "vehicleId" in r), "live")' "$WORK/arrivals.json")"
+echo "board of $STOP: $(wc -c <"$WORK/arrivals.json") bytes, $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print(len(b["arrivals"]), "rows,", sum(1 for r in b["arrivals"] if "vehicleId" in r), "live")' "$WORK/arrivals.json")"
 
 mkdir -p "$WORK/www"; chmod 755 "$WORK" "$WORK/www" # nginx workers run as www-data
 cp "$WORK/arrivals.json" "$WORK/www/arrivals.json"; chmod 644 "$WORK"/www/*

@@ -40,7 +40,7 @@ class ArrivalBoards {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Row(
-            String routeId,
+            @Nullable String routeId,
             @Nullable String routeShortName,
             String tripId,
             @Nullable String headsign,
@@ -62,12 +62,48 @@ class ArrivalBoards {
     private final Clock clock;
     private final LiveFeedProperties.Realtime config;
     private final Map<String, Indexed> indexes = new ConcurrentHashMap<>();
+    private final tools.jackson.databind.json.JsonMapper json;
+    private final Map<String, Serialized> serialized = new ConcurrentHashMap<>();
+    private static final int SERIALIZED_ENTRIES = 20_000;
 
-    ArrivalBoards(Timetables timetables, LiveState state, Clock clock, LiveFeedProperties properties) {
+    ArrivalBoards(Timetables timetables, LiveState state, Clock clock, LiveFeedProperties properties,
+            tools.jackson.databind.json.JsonMapper json) {
         this.timetables = timetables;
         this.state = state;
         this.clock = clock;
         this.config = properties.realtime();
+        this.json = json;
+    }
+
+    /** A board as JSON, valid for the snapshots and timetable it was computed from, within one clock second. */
+    private record Serialized(byte[] body, @Nullable LiveSnapshot vp, @Nullable LiveSnapshot tu, long versionId, long second) {}
+
+    /**
+     * The board as JSON bytes. Under load most requests reuse the bytes computed earlier in the same clock second
+     * from the same snapshots and timetable (a board is at most one second old; a new snapshot is seen at once).
+     */
+    Mono<byte[]> boardJson(String stopId, int minutesBefore, int minutesAfter) {
+        TransitIds ids = TransitIds.parse(stopId);
+        String key = stopId + "|" + minutesBefore + "|" + minutesAfter;
+        return timetables.timetable(ids.feedId())
+                .filter(t -> t.stops().containsKey(ids.gtfsId()))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
+                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
+                        .map(views -> {
+                            Instant now = clock.instant();
+                            LiveView vp = views.getT1().orElse(null), tu = views.getT2().orElse(null);
+                            LiveSnapshot vs = vp == null ? null : vp.snapshot(), ts = tu == null ? null : tu.snapshot();
+                            Serialized hit = serialized.get(key);
+                            if (hit != null && hit.vp() == vs && hit.tu() == ts && hit.versionId() == t.versionId()
+                                    && hit.second() == now.getEpochSecond()) {
+                                return hit.body();
+                            }
+                            byte[] body = json.writeValueAsBytes(compute(t, t.stops().get(ids.gtfsId()), vp, tu, now,
+                                    Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter)));
+                            if (serialized.size() >= SERIALIZED_ENTRIES) serialized.clear();
+                            serialized.put(key, new Serialized(body, vs, ts, t.versionId(), now.getEpochSecond()));
+                            return body;
+                        }));
     }
 
     static void checkWindow(int minutesBefore, int minutesAfter) {
@@ -96,7 +132,8 @@ class ArrivalBoards {
     }
 
     /** Live entities of one snapshot by trip id, built once per snapshot (reference-compared). */
-    private record Indexed(LiveSnapshot snapshot, Map<String, List<VehicleState>> vehicles, Map<String, List<TripUpdateState>> updates) {}
+    private record Indexed(LiveSnapshot snapshot, Map<String, List<VehicleState>> vehicles,
+            Map<String, List<TripUpdateState>> updates, Map<String, List<TripUpdateState>> addedByStop) {}
 
     private Indexed index(LiveSnapshot s) {
         String key = s.feedId() + "|" + s.kind().slug();
@@ -114,10 +151,15 @@ class ArrivalBoards {
                 vehicles.computeIfAbsent(v.trip().tripId(), k -> new ArrayList<>(1)).add(v);
             }
         }
+        Map<String, List<TripUpdateState>> addedByStop = new HashMap<>();
         for (TripUpdateState u : s.tripUpdates()) {
             if (u.trip().tripId() != null) updates.computeIfAbsent(u.trip().tripId(), k -> new ArrayList<>(1)).add(u);
+            if (u.trip().status() == TripRef.TripStatus.ADDED) {
+                u.stopTimes().stream().map(StopTimePrediction::stopId).filter(java.util.Objects::nonNull).distinct()
+                        .forEach(stop -> addedByStop.computeIfAbsent(stop, k -> new ArrayList<>(1)).add(u));
+            }
         }
-        Indexed fresh = new Indexed(s, vehicles, updates);
+        Indexed fresh = new Indexed(s, vehicles, updates, addedByStop);
         indexes.put(key, fresh);
         return fresh;
     }
@@ -160,9 +202,30 @@ class ArrivalBoards {
                 instances.put(a.get(), new Instance(trip, d));
             }
         }
+        List<Row> added = new ArrayList<>();
+        Map<Row, Instant> addedBest = new HashMap<>();
+        if (tu != null) {
+            for (TripUpdateState u : index(tu.snapshot()).addedByStop().getOrDefault(stop.stopId(), List.of())) {
+                Instant updated = u.timestamp() != null ? u.timestamp() : updatesPublished;
+                addedRow(t, stop.stopId(), u, updated, vehicles.get(u.trip().tripId()), now, from, to).ifPresent(a -> {
+                    Row r = addedRow(t, u, a);
+                    added.add(r);
+                    addedBest.put(r, a.bestArrival());
+                });
+            }
+        }
         rows.sort(Comparator.comparing(Arrivals.Arrival::bestArrival).thenComparing(Arrivals.Arrival::tripId));
-        List<Row> out = new ArrayList<>(rows.size());
-        for (Arrivals.Arrival a : rows) out.add(row(t, instances.get(a), a));
+        List<Row> out = new ArrayList<>(rows.size() + added.size());
+        Map<Row, Instant> best = new HashMap<>(addedBest);
+        for (Arrivals.Arrival a : rows) {
+            Row r = row(t, instances.get(a), a);
+            out.add(r);
+            best.put(r, a.bestArrival());
+        }
+        if (!added.isEmpty()) {
+            out.addAll(added);
+            out.sort(Comparator.comparing((Row r) -> best.get(r)).thenComparing(Row::tripId));
+        }
         Long age = null;
         for (LiveView v : new LiveView[] {vp, tu}) {
             if (v != null) age = Math.max(age == null ? 0 : age, v.age().toSeconds());
@@ -242,5 +305,55 @@ class ArrivalBoards {
             }
         }
         return out;
+    }
+
+    /**
+     * An ADDED trip has no schedule: its stops and times are the TripUpdate's, placed along a straight line through
+     * its stops (no shape is known for it); its "scheduled" arrival is the time the update gives.
+     */
+    private Optional<Arrivals.Arrival> addedRow(Timetables.Timetable t, String stopId, TripUpdateState u, @Nullable Instant updated,
+            @Nullable List<VehicleState> vehicles, Instant now, Instant from, Instant to) {
+        Map<String, Double> along = new HashMap<>();
+        List<Double> lats = new ArrayList<>(), lons = new ArrayList<>();
+        double metres = 0;
+        for (StopTimePrediction p : u.stopTimes()) {
+            Timetables.Stop s = p.stopId() == null ? null : t.stops().get(p.stopId());
+            if (s == null || Double.isNaN(s.lat()) || along.containsKey(s.stopId())) continue;
+            if (!lats.isEmpty()) {
+                metres += LiveQueries.distanceMeters(lats.get(lats.size() - 1), lons.get(lons.size() - 1), s.lat(), s.lon());
+            }
+            along.put(s.stopId(), metres);
+            lats.add(s.lat());
+            lons.add(s.lon());
+        }
+        if (lats.size() < 2) return Optional.empty();
+        List<Arrivals.PlannedStop> stops = Arrivals.addedTripStops(u, id -> along.getOrDefault(id, 0.0)).stream()
+                .filter(p -> along.containsKey(p.stopId()))
+                .toList();
+        int mine = -1;
+        for (int i = 0; i < stops.size(); i++) if (stops.get(i).stopId().equals(stopId)) mine = i;
+        if (mine < 0) return Optional.empty();
+        ShapeLine line = new ShapeLine(lats.stream().mapToDouble(Double::doubleValue).toArray(),
+                lons.stream().mapToDouble(Double::doubleValue).toArray());
+        Arrivals.TripPlan plan = new Arrivals.TripPlan(u.trip().tripId(), stops, line);
+        VehicleState vehicle = vehicles == null || vehicles.isEmpty() ? null : vehicles.get(0);
+        return Arrivals.arrivalAt(plan, mine, u, updated, vehicle, null, now, config.vehicleMaxAge(), PASSED_GRACE)
+                .filter(a -> !a.bestArrival().isAfter(to)
+                        && (!a.bestArrival().isBefore(from) || a.status() == Arrivals.ArrivalStatus.PASSED));
+    }
+
+    private static Row addedRow(Timetables.Timetable t, TripUpdateState u, Arrivals.Arrival a) {
+        ZoneId zone = t.zone();
+        String routeId = u.trip().routeId();
+        var route = routeId == null ? null : t.routes().get(routeId);
+        String day = u.trip().startDate() != null && u.trip().startDate().length() == 8
+                ? LocalDate.parse(u.trip().startDate(), DateTimeFormatter.BASIC_ISO_DATE).toString()
+                : LocalDate.ofInstant(a.scheduledArrival(), zone).toString();
+        return new Row(routeId == null ? null : TransitIds.of(t.feedId(), routeId), route == null ? null : route.shortName(),
+                TransitIds.of(t.feedId(), a.tripId()), null, day, RFC_3339.format(a.scheduledArrival().atZone(zone)),
+                a.predictedArrival() == null ? null : RFC_3339.format(a.predictedArrival().atZone(zone)), a.delaySeconds(),
+                a.status().name(), a.vehicleId(), a.numberOfStopsAway(),
+                a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
+                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
     }
 }

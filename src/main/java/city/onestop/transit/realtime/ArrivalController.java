@@ -5,7 +5,12 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,10 +38,16 @@ class ArrivalController {
     @GetMapping("/api/v1/transit/stops/{stopId}/arrivals")
     @Operation(operationId = "listArrivals", summary = "Arrivals at a stop in [now - minutesBefore, now + minutesAfter]: "
             + "schedule joined with live vehicles and predictions, sorted by best known arrival")
-    Mono<ArrivalBoards.Board> arrivals(@PathVariable String stopId,
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ArrivalBoards.Board.class)))
+    Mono<ResponseEntity<byte[]>> arrivals(@PathVariable String stopId,
             @RequestParam(defaultValue = "5") int minutesBefore, @RequestParam(defaultValue = "35") int minutesAfter) {
         ArrivalBoards.checkWindow(minutesBefore, minutesAfter);
-        return boards.board(stopId, minutesBefore, minutesAfter);
+        return boards.boardJson(stopId, minutesBefore, minutesAfter)
+                .map(body -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .cacheControl(CacheControl.noCache())
+                        .body(body));
     }
 
     /**

@@ -60,7 +60,8 @@ class HalifaxBoardTests {
                 seq[i] = st.get(i).sequence();
                 times[i] = st.get(i).arrivalSeconds();
                 dist[i] = st.get(i).distanceKm() == null ? 0 : st.get(i).distanceKm() * 1000;
-                stops.putIfAbsent(ids[i], new Timetables.Stop(ids[i], null, Double.NaN, Double.NaN));
+                double[] at = gtfs.stopCoordinates.get(ids[i]);
+                stops.putIfAbsent(ids[i], new Timetables.Stop(ids[i], null, at[0], at[1]));
             }
             ShapeLine shape = shapes.computeIfAbsent(gtfs.shapeOfTrip.get(e.getKey()), k -> new ShapeLine(
                     pts.stream().mapToDouble(p -> p[1]).toArray(), pts.stream().mapToDouble(p -> p[2]).toArray()));
@@ -84,7 +85,8 @@ class HalifaxBoardTests {
         var realtime = new LiveFeedProperties.Realtime(true, Duration.ofSeconds(5), 2, Duration.ofMillis(500),
                 DataSize.ofMegabytes(8), Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofMinutes(2), 10, 5,
                 Duration.ofSeconds(30));
-        return new ArrivalBoards(null, null, Clock.fixed(NOW, ZoneOffset.UTC), new LiveFeedProperties(List.of(), realtime));
+        return new ArrivalBoards(null, null, Clock.fixed(NOW, ZoneOffset.UTC), new LiveFeedProperties(List.of(), realtime),
+                tools.jackson.databind.json.JsonMapper.builder().build());
     }
 
     private static ArrivalBoards.Board board(String stopId, Instant now) {
@@ -209,6 +211,34 @@ class HalifaxBoardTests {
             }
         }
         assertThat(rows).isPositive();
+    }
+
+    @Test
+    void addedTripsAppearWithTheirOwnStopsAndTimes() {
+        int shown = 0;
+        for (Node t : updateText) {
+            Node u = t.one("trip_update");
+            if (!"ADDED".equals(u.one("trip").get("schedule_relationship"))) continue;
+            String tripId = u.one("trip").get("trip_id");
+            for (Node s : u.all("stop_time_update")) {
+                if (s.one("arrival") == null || s.one("arrival").get("time") == null) continue;
+                Instant at = Instant.ofEpochSecond(Long.parseLong(s.one("arrival").get("time")));
+                // Inside the board's window and not a loop's repeated stop.
+                if (at.isBefore(NOW.plusSeconds(60)) || at.isAfter(NOW.plus(Duration.ofMinutes(30)))) continue;
+                String stop = s.get("stop_id");
+                if (!timetable.stops().containsKey(stop)
+                        || u.all("stop_time_update").stream().filter(x -> stop.equals(x.get("stop_id"))).count() > 1) continue;
+                ArrivalBoards.Row row = board(stop, NOW).arrivals().stream()
+                        .filter(r -> r.tripId().equals(FEED + ":" + tripId))
+                        .findFirst().orElseThrow(() -> new AssertionError("ADDED " + tripId + " not at " + stop));
+                assertThat(OffsetDateTime.parse(row.predictedArrival()).toInstant()).isEqualTo(at);
+                assertThat(row.status()).isIn("PREDICTED", "PASSED");
+                assertThat(row.routeId()).isEqualTo(FEED + ":" + u.one("trip").get("route_id"));
+                shown++;
+                break;
+            }
+        }
+        assertThat(shown).isPositive();
     }
 
     @Test

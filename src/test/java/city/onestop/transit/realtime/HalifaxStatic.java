@@ -31,6 +31,7 @@ final class HalifaxStatic {
     final Map<String, List<StopTime>> stopTimes = new HashMap<>();
     final Map<String, String> serviceOfTrip = new HashMap<>();
     final Map<String, String> routeOfTrip = new HashMap<>();
+    final Map<String, double[]> stopCoordinates = new HashMap<>();
     final List<city.onestop.transit.gtfs.GtfsFeed.Calendar> calendars = new ArrayList<>();
     final List<city.onestop.transit.gtfs.GtfsFeed.CalendarDate> calendarDates = new ArrayList<>();
 
@@ -43,6 +44,13 @@ final class HalifaxStatic {
                 routeOfTrip.put(r.get("trip_id"), r.get("route_id"));
             });
             Set<String> trips = only != null ? only : Set.copyOf(shapeOfTrip.keySet());
+            rows(zip, "stops.txt", r -> {
+                if (!r.get("stop_lat").isBlank()) {
+                    stopCoordinates.put(r.get("stop_id"), new double[] {
+                        Double.parseDouble(r.get("stop_lat")), Double.parseDouble(r.get("stop_lon"))
+                    });
+                }
+            });
             var basic = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
             rows(zip, "calendar.txt", r -> {
                 int days = 0;

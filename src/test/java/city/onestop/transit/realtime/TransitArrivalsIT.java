@@ -249,7 +249,7 @@ class TransitArrivalsIT {
         LiveState b = new LiveState(redis, connections, json, clock, properties);
         b.start();
         try {
-            ArrivalController onB = new ArrivalController(new ArrivalBoards(timetables, b, clock, properties), b);
+            ArrivalController onB = new ArrivalController(new ArrivalBoards(timetables, b, clock, properties, json), b);
             WebTestClient clientOfB = WebTestClient.bindToController(onB).configureClient()
                     .responseTimeout(Duration.ofSeconds(60)).build();
             var events = clientOfB.get().uri("/api/v1/transit/stops/{id}/arrivals/stream", stopId)
