@@ -26,7 +26,7 @@ BASE="http://127.0.0.1:$APP_PORT/api/v1/transit"
 # Wait for live buses (import, timetable load, first polls), then take the stop whose board has the most of them.
 STOP=""
 for i in $(seq 1 120); do
-  STOP=$(python3 - "$BASE" <<'PY' || true
+  STOP=$(python3 - "$BASE" 2>/dev/null <<'PY' || true
 import json, sys, urllib.request
 base = sys.argv[1]
 stops = json.load(urllib.request.urlopen(base + "/stops?lat=23.13&lon=113.27&radius=3000&limit=100"))["items"]
