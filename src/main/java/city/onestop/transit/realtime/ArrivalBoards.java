@@ -356,4 +356,33 @@ class ArrivalBoards {
                 a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
                 a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
     }
+
+    /**
+     * What the current timetable does not know in a snapshot, for feed health: {@code UNKNOWN_TRIP} (entities
+     * naming a trip id not in the timetable, ADDED trips included) and {@code UNKNOWN_STOP} (stop time updates of
+     * known trips whose stop is not in that trip). Empty while the feed's timetable is not loaded.
+     */
+    java.util.Map<String, Long> scheduleProblems(LiveSnapshot s) {
+        return timetables.current(s.feedId()).map(t -> scheduleProblems(t, s)).orElse(Map.of());
+    }
+
+    static java.util.Map<String, Long> scheduleProblems(Timetables.Timetable t, LiveSnapshot s) {
+        long unknownTrips = 0, unknownStops = 0;
+        for (VehicleState v : s.vehicles()) {
+            if (v.trip() != null && v.trip().tripId() != null && !t.trips().containsKey(v.trip().tripId())) unknownTrips++;
+        }
+        for (TripUpdateState u : s.tripUpdates()) {
+            Timetables.Trip trip = u.trip().tripId() == null ? null : t.trips().get(u.trip().tripId());
+            if (trip == null) {
+                unknownTrips++;
+                continue;
+            }
+            LocalDate day = t.serviceDay(trip, u.trip().startDate(), s.headerTimestamp()).orElse(LocalDate.ofInstant(s.headerTimestamp(), t.zone()));
+            unknownStops += Arrivals.predict(t.plan(trip, day), u).unknownStopIds().size();
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (unknownTrips > 0) out.put("UNKNOWN_TRIP", unknownTrips);
+        if (unknownStops > 0) out.put("UNKNOWN_STOP", unknownStops);
+        return out;
+    }
 }

@@ -242,6 +242,34 @@ class HalifaxBoardTests {
     }
 
     @Test
+    void unknownTripsAndStopsAreCountedForFeedHealth() {
+        // From the raw files: entities whose trip is not in trips.txt; stop ids a (non-cancelled) update gives
+        // that its trip's stop_times do not have.
+        long trips = 0, stops = 0;
+        for (Node e : vehicleText) {
+            if (!gtfs.shapeOfTrip.containsKey(e.one("vehicle").one("trip").get("trip_id"))) trips++;
+        }
+        for (Node e : updateText) {
+            Node u = e.one("trip_update");
+            String tripId = u.one("trip").get("trip_id");
+            if (!gtfs.shapeOfTrip.containsKey(tripId)) {
+                trips++;
+                continue;
+            }
+            if ("CANCELED".equals(u.one("trip").get("schedule_relationship"))) continue;
+            Set<String> tripStops = new HashSet<>();
+            gtfs.stopTimes.get(tripId).forEach(st -> tripStops.add(st.stopId()));
+            stops += u.all("stop_time_update").stream().filter(x -> !tripStops.contains(x.get("stop_id"))).count();
+        }
+        assertThat(trips).isPositive();
+        assertThat(stops).isPositive();
+        var vpProblems = ArrivalBoards.scheduleProblems(timetable, vp);
+        var tuProblems = ArrivalBoards.scheduleProblems(timetable, tu);
+        assertThat(vpProblems.getOrDefault("UNKNOWN_TRIP", 0L) + tuProblems.getOrDefault("UNKNOWN_TRIP", 0L)).isEqualTo(trips);
+        assertThat(tuProblems.get("UNKNOWN_STOP")).isEqualTo(stops);
+    }
+
+    @Test
     void unknownTripsAreCountedNotFatal() {
         // From the raw files: trip ids in the capture that trips.txt does not have (ADDED trips included).
         Set<String> expected = new HashSet<>();
