@@ -196,6 +196,8 @@ class Timetables {
                 .all()
                 .collectMap(Stop::stopId, s -> s);
         return Mono.zip(trips, shapes, times, stops, queries.versionData(v))
+                // Building Halifax's arrays takes a while: not on the database driver's event loop.
+                .publishOn(reactor.core.scheduler.Schedulers.parallel())
                 .map(t -> build(fv, t.getT1(), t.getT2(), t.getT3(), t.getT4(), t.getT5()))
                 .doOnNext(tt -> log.info("Timetable of feed {} version {} in memory: {} trips, {} stops, {} ms", fv.feedId(), v,
                         tt.trips().size(), tt.stops().size(), (System.nanoTime() - started) / 1_000_000));

@@ -95,23 +95,37 @@ class TransitArrivalsIT {
             int delay = DemoFeeds.delaySeconds(trip.tripId(), now);
             // Where the raw timetable puts the bus: its delayed clock between departing stop k-1 and reaching k.
             Instant shifted = now.minusSeconds(delay);
-            for (int k = 1; k + 3 < trip.stopIds().length; k++) {
+            for (int k = 1; k < trip.stopIds().length; k++) {
+                Instant arrPrev = ServiceDays.instant(s.serviceDate(), trip.arrivals()[k - 1], t.zone());
                 Instant dep = ServiceDays.instant(s.serviceDate(), trip.departures()[k - 1], t.zone());
                 Instant arr = ServiceDays.instant(s.serviceDate(), trip.arrivals()[k], t.zone());
-                if (!shifted.isAfter(dep.plusSeconds(20)) || !shifted.isBefore(arr.minusSeconds(40))) continue;
+                int next;
+                if (shifted.isAfter(dep.plusSeconds(10)) && shifted.isBefore(arr.minusSeconds(10))) {
+                    next = k; // on the way from k-1 to k
+                } else if (k > 1 && shifted.isAfter(arrPrev.plusSeconds(2)) && shifted.isBefore(dep.minusSeconds(2))) {
+                    next = k - 1; // standing at k-1: that stop is still next
+                } else {
+                    continue;
+                }
                 // My stop: 3+ calls ahead, due a minute from now or later, called at once by this trip.
-                for (int j = k + 3; j < trip.stopIds().length; j++) {
+                for (int j = next + 3; j < trip.stopIds().length; j++) {
                     Instant due = ServiceDays.instant(s.serviceDate(), trip.arrivals()[j], t.zone());
                     String stop = trip.stopIds()[j];
                     if (due.isAfter(now.plusSeconds(60)) && due.isBefore(now.plusSeconds(30 * 60))
                             && java.util.Arrays.stream(trip.stopIds()).filter(stop::equals).count() == 1) {
-                        return new Watch(trip, s.serviceDate(), k, j, delay);
+                        return new Watch(trip, s.serviceDate(), next, j, delay);
                     }
                 }
                 break;
             }
         }
-        throw new IllegalStateException("no demo bus between stops right now");
+        int running = DemoTimetable.tripsBetween(t, now, now).size();
+        // The shared context runs on the real clock, and the demo city's scheduled trips stop from ~00:30 to 05:30
+        // in Shanghai (only the frequency-based night line runs, which the simulator leaves out): nothing to watch.
+        org.junit.jupiter.api.Assumptions.assumeTrue(running >= 3,
+                "fewer than 3 demo buses in service at " + now + " (demo city night): nothing to watch");
+        throw new IllegalStateException("no demo bus between stops right now: " + now + ", " + running
+                + " trips running of " + t.trips().size());
     }
 
     @SuppressWarnings("unchecked")
