@@ -52,6 +52,15 @@ record FeedHealth(
                 rejectedBodies, entitiesAccepted, entitiesRejected, problems, circuit);
     }
 
+    /** The same health with more problem counts (added to any of the same name). */
+    FeedHealth withProblems(Map<String, Long> more) {
+        if (more.isEmpty()) return this;
+        Map<String, Long> counts = new java.util.TreeMap<>(problems);
+        more.forEach((k, n) -> counts.merge(k, n, Long::sum));
+        return new FeedHealth(kind, url, polledBy, lastAttemptAt, lastSuccessAt, lastOutcome, lastError, headerTimestamp,
+                polls, failures, consecutiveFailures, rejectedBodies, entitiesAccepted, entitiesRejected, counts, circuitState);
+    }
+
     FeedHealth accepted(String by, Instant at, FeedDecoding.FeedDecodeResult r, String circuit) {
         Map<String, Long> counts = new java.util.TreeMap<>();
         r.problemCounts().forEach((reason, n) -> counts.put(reason.name(), n));

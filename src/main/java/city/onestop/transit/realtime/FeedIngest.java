@@ -28,6 +28,8 @@ final class FeedIngest {
     private final GtfsRealtimeDecoder decoder;
     private final LiveState state;
     private final FeedHealthStore healthStore;
+    /** Entities the static timetable does not know (unknown trips, stop ids not in their trip): counted, kept. */
+    private final java.util.function.Function<LiveSnapshot, java.util.Map<String, Long>> scheduleProblems;
     private final MeterRegistry meters;
     private final Clock clock;
     private final AtomicReference<FeedFetcher.Validators> validators =
@@ -45,7 +47,8 @@ final class FeedIngest {
             LiveState state,
             FeedHealthStore healthStore,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            java.util.function.Function<LiveSnapshot, java.util.Map<String, Long>> scheduleProblems) {
         this.feedId = feedId;
         this.kind = kind;
         this.url = url;
@@ -54,6 +57,7 @@ final class FeedIngest {
         this.decoder = decoder;
         this.state = state;
         this.healthStore = healthStore;
+        this.scheduleProblems = scheduleProblems;
         this.meters = meters;
         this.clock = clock;
         this.health = new AtomicReference<>(FeedHealth.initial(kind, url));
@@ -115,12 +119,13 @@ final class FeedIngest {
             meters.counter("onestop.transit.realtime.entities.rejected", "feed", feedId, "kind", kind.slug())
                     .increment(r.rejectedEntities());
         }
-        return state.publish(LiveSnapshot.of(feedId, kind, r, now)).map(written -> {
+        LiveSnapshot snapshot = LiveSnapshot.of(feedId, kind, r, now);
+        return state.publish(snapshot).map(written -> {
             // Only now is this body's ETag worth sending back: a failed publish must be retried in full.
             validators.set(fetched.validators());
             lastHeader.set(header != null ? header : now);
             return written
-                    ? health.get().accepted(instanceId, now, r, circuit())
+                    ? health.get().accepted(instanceId, now, r, circuit()).withProblems(scheduleProblems.apply(snapshot))
                     : health.get().succeeded(instanceId, now, FeedHealth.Outcome.UNCHANGED, circuit());
         });
     }

@@ -39,6 +39,7 @@ class FeedPoller implements SmartLifecycle {
 
     private final Environment environment;
     private final ObjectProvider<SimulatedTimetable> timetable;
+    private final ArrivalBoards boards;
     private final List<FeedLoop> loops = new ArrayList<>();
     private final List<Disposable> running = new ArrayList<>();
 
@@ -53,7 +54,9 @@ class FeedPoller implements SmartLifecycle {
             Clock clock,
             RealtimeInstance instance,
             Environment environment,
-            ObjectProvider<SimulatedTimetable> timetable) {
+            ObjectProvider<SimulatedTimetable> timetable,
+            ArrivalBoards boards) {
+        this.boards = boards;
         this.environment = environment;
         this.timetable = timetable;
         this.properties = properties;
@@ -77,7 +80,8 @@ class FeedPoller implements SmartLifecycle {
             String url = feed.url(kind);
             if (url == null || url.isBlank()) continue;
             ingests.add(new FeedIngest(
-                    feed.id(), kind, url, instanceId, fetcher, decoder, liveState, healthStore, meters, clock));
+                    feed.id(), kind, url, instanceId, fetcher, decoder, liveState, healthStore, meters, clock,
+                    boards::scheduleProblems));
         }
         return new FeedLoop(feed.id(), lease, ingests, interval);
     }

@@ -33,12 +33,16 @@ class LiveController {
     private final org.springframework.data.redis.core.ReactiveStringRedisTemplate redis;
     private final Clock clock;
 
+    private final ArrivalBoards boards;
+
     LiveController(
             LiveState state,
             FeedHealthStore healthStore,
             LiveFeedProperties properties,
             org.springframework.data.redis.core.ReactiveStringRedisTemplate redis,
-            Clock clock) {
+            Clock clock,
+            ArrivalBoards boards) {
+        this.boards = boards;
         this.state = state;
         this.healthStore = healthStore;
         this.properties = properties;
@@ -133,7 +137,8 @@ class LiveController {
                         views.stream().map(LiveView::snapshot).toList(),
                         now,
                         properties.realtime().vehicleMaxAge(),
-                        filter),
+                        filter,
+                        (feedId, v) -> boards.place(feedId, v, now)),
                 views,
                 now));
     }

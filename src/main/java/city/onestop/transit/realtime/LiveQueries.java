@@ -48,6 +48,19 @@ final class LiveQueries {
      */
     static List<LiveVehicle> liveVehicles(
             List<LiveSnapshot> snapshots, Instant now, Duration maxAge, Predicate<VehicleState> filter) {
+        return liveVehicles(snapshots, now, maxAge, filter, (feedId, v) -> null);
+    }
+
+    /** Where a vehicle is along its trip, once joined with the static timetable. */
+    record Placement(@Nullable String nextStopId, double distanceAlongTripMeters) {}
+
+    /** As above, each vehicle placed on its trip by {@code placement} (null: not placed, the feed's stop id shown). */
+    static List<LiveVehicle> liveVehicles(
+            List<LiveSnapshot> snapshots,
+            Instant now,
+            Duration maxAge,
+            Predicate<VehicleState> filter,
+            java.util.function.BiFunction<String, VehicleState, @Nullable Placement> placement) {
         Instant oldest = now.minus(maxAge);
         List<LiveVehicle> out = new ArrayList<>();
         for (LiveSnapshot s : snapshots) {
@@ -55,6 +68,7 @@ final class LiveQueries {
                 Instant updated = v.timestamp() != null ? v.timestamp() : s.headerTimestamp();
                 if (updated.isBefore(oldest) || !filter.test(v)) continue;
                 TripRef t = v.trip();
+                Placement p = placement.apply(s.feedId(), v);
                 out.add(new LiveVehicle(
                         s.feedId(),
                         v.vehicleId(),
@@ -66,8 +80,8 @@ final class LiveQueries {
                         t == null ? null : t.tripId(),
                         t == null ? null : t.routeId(),
                         t == null ? null : t.status().name(),
-                        v.stopId(),
-                        null,
+                        p != null ? p.nextStopId() : v.stopId(),
+                        p != null ? Double.valueOf(p.distanceAlongTripMeters()) : null,
                         updated));
             }
         }
@@ -75,8 +89,12 @@ final class LiveQueries {
         return out;
     }
 
+    /** A route id as the feed gives it, or feed-scoped as the static API shows it ({@code demo:1}). */
     static Predicate<VehicleState> onRoute(String routeId) {
-        return v -> v.trip() != null && routeId.equals(v.trip().routeId());
+        var scoped = city.onestop.transit.TransitIds.parse(routeId);
+        return v -> v.trip() != null
+                && (routeId.equals(v.trip().routeId())
+                        || (!scoped.feedId().isEmpty() && scoped.gtfsId().equals(v.trip().routeId())));
     }
 
     static Predicate<VehicleState> within(double lat, double lon, double radiusMeters) {

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +60,7 @@ class LiveState implements SmartLifecycle {
     private final LiveFeedProperties.Realtime config;
     private final Map<String, LiveSnapshot> near = new ConcurrentHashMap<>();
     private volatile Disposable subscription;
+    private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
 
     LiveState(
             ReactiveStringRedisTemplate redis,
@@ -136,7 +138,17 @@ class LiveState implements SmartLifecycle {
     }
 
     private void remember(LiveSnapshot s) {
-        near.merge(key(s.feedId(), s.kind()), s, (old, neu) -> neu.version() >= old.version() ? neu : old);
+        LiveSnapshot kept = near.merge(key(s.feedId(), s.kind()), s, (old, neu) -> neu.version() >= old.version() ? neu : old);
+        if (kept == s) changes.emitNext(s.feedId(), Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
+    }
+
+    /**
+     * The ids of feeds whose snapshot in this instance's near cache was just replaced by a newer one, whichever
+     * instance ingested it (announcements arrive through Redis pub/sub). Hot; slow subscribers miss signals, which
+     * is harmless: the next one carries the newer state.
+     */
+    Flux<String> changes() {
+        return changes.asFlux();
     }
 
     /** A change announced by whichever instance polls that feed: reload if newer than what we hold. */

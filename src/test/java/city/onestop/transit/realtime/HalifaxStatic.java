@@ -29,10 +29,38 @@ final class HalifaxStatic {
     final Map<String, String> shapeOfTrip = new HashMap<>();
     final Map<String, List<double[]>> shapes = new HashMap<>();
     final Map<String, List<StopTime>> stopTimes = new HashMap<>();
+    final Map<String, String> serviceOfTrip = new HashMap<>();
+    final Map<String, String> routeOfTrip = new HashMap<>();
+    final Map<String, double[]> stopCoordinates = new HashMap<>();
+    final List<city.onestop.transit.gtfs.GtfsFeed.Calendar> calendars = new ArrayList<>();
+    final List<city.onestop.transit.gtfs.GtfsFeed.CalendarDate> calendarDates = new ArrayList<>();
 
-    HalifaxStatic(Set<String> trips) {
+    /** @param trips the trips whose shapes and stop times are read; null: all of them */
+    HalifaxStatic(@org.jspecify.annotations.Nullable Set<String> only) {
         try (ZipFile zip = new ZipFile(HalifaxCapture.dir().resolve("google_transit.zip").toFile())) {
-            rows(zip, "trips.txt", r -> shapeOfTrip.put(r.get("trip_id"), r.get("shape_id")));
+            rows(zip, "trips.txt", r -> {
+                shapeOfTrip.put(r.get("trip_id"), r.get("shape_id"));
+                serviceOfTrip.put(r.get("trip_id"), r.get("service_id"));
+                routeOfTrip.put(r.get("trip_id"), r.get("route_id"));
+            });
+            Set<String> trips = only != null ? only : Set.copyOf(shapeOfTrip.keySet());
+            rows(zip, "stops.txt", r -> {
+                if (!r.get("stop_lat").isBlank()) {
+                    stopCoordinates.put(r.get("stop_id"), new double[] {
+                        Double.parseDouble(r.get("stop_lat")), Double.parseDouble(r.get("stop_lon"))
+                    });
+                }
+            });
+            var basic = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
+            rows(zip, "calendar.txt", r -> {
+                int days = 0;
+                String[] names = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+                for (int i = 0; i < 7; i++) if ("1".equals(r.get(names[i]))) days |= 1 << i;
+                calendars.add(new city.onestop.transit.gtfs.GtfsFeed.Calendar(r.get("service_id"), days,
+                        LocalDate.parse(r.get("start_date"), basic), LocalDate.parse(r.get("end_date"), basic)));
+            });
+            rows(zip, "calendar_dates.txt", r -> calendarDates.add(new city.onestop.transit.gtfs.GtfsFeed.CalendarDate(
+                    r.get("service_id"), LocalDate.parse(r.get("date"), basic), Integer.parseInt(r.get("exception_type")))));
             Set<String> wantedShapes = new java.util.HashSet<>();
             trips.forEach(t -> {
                 if (shapeOfTrip.containsKey(t)) wantedShapes.add(shapeOfTrip.get(t));
