@@ -40,6 +40,14 @@ class NotificationStore implements Notifications {
                 .map(n -> n == 1);
     }
 
+    @Override
+    public Mono<Long> countUnread(UUID citizenId) {
+        return db.sql("SELECT count(*) AS n FROM notifications WHERE citizen_id = :citizen AND read_at IS NULL")
+                .bind("citizen", citizenId)
+                .map(row -> row.get("n", Long.class))
+                .one();
+    }
+
     record Notification(UUID id, String type, String title, String body, String createdAt, String readAt, Instant createdInstant) {}
 
     Mono<List<Notification>> list(UUID citizenId, Instant beforeAt, UUID beforeId, int limit) {
