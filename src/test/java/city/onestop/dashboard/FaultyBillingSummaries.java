@@ -46,5 +46,10 @@ class FaultyBillingSummaries implements BeanPostProcessor {
             var fault = FAULTS.get(citizenId);
             return fault != null ? fault : real.unpaidBills(citizenId, limit);
         }
+
+        @Override
+        public reactor.core.publisher.Flux<DueBill> findBillsDueBetween(java.time.LocalDate from, java.time.LocalDate to) {
+            return real.findBillsDueBetween(from, to);
+        }
     }
 }

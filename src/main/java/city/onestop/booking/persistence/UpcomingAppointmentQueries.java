@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** {@link UpcomingAppointments} from the {@code appointments} table (index {@code appointments_citizen}). */
@@ -23,6 +24,33 @@ class UpcomingAppointmentQueries implements UpcomingAppointments {
     UpcomingAppointmentQueries(DatabaseClient db, Clock clock) {
         this.db = db;
         this.clock = clock;
+    }
+
+    private static final String SELECT = """
+            SELECT a.id, a.citizen_id, a.status, a.starts_at, a.ends_at, d.name AS doctor_name, dep.name AS department_name,
+                   h.name AS hospital_name, h.zone, f.name AS patient_name
+            FROM appointments a
+            JOIN doctors d ON d.id = a.doctor_id
+            JOIN departments dep ON dep.id = a.department_id
+            JOIN hospitals h ON h.id = a.hospital_id
+            LEFT JOIN family_members f ON f.id = a.patient_id
+            """;
+
+    @Override
+    public Flux<Reminder> findBookedStartingBetween(Instant from, Instant to) {
+        return db.sql(SELECT + " WHERE a.status = 'BOOKED' AND a.starts_at >= :from AND a.starts_at < :to ORDER BY a.starts_at, a.id")
+                .bind("from", from.atOffset(ZoneOffset.UTC))
+                .bind("to", to.atOffset(ZoneOffset.UTC))
+                .map(r -> new Reminder(r.get("id", UUID.class), r.get("citizen_id", UUID.class), view(r)))
+                .all();
+    }
+
+    private static UpcomingAppointment view(io.r2dbc.spi.Readable r) {
+        ZoneId zone = ZoneId.of(r.get("zone", String.class));
+        return new UpcomingAppointment(r.get("id", UUID.class), r.get("status", String.class),
+                at(r.get("starts_at", OffsetDateTime.class), zone), at(r.get("ends_at", OffsetDateTime.class), zone),
+                r.get("doctor_name", String.class), r.get("department_name", String.class),
+                r.get("hospital_name", String.class), r.get("patient_name", String.class));
     }
 
     @Override
