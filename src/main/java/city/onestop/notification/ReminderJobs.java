@@ -59,8 +59,7 @@ class ReminderJobs {
      * Reminds every linked citizen of each unpaid bill due within {@value #BILL_DUE_DAYS} days (today included, so a
      * day the job did not run is caught up), once per bill and citizen.
      */
-    Mono<Run> remindBillsDue() {
-        LocalDate today = LocalDate.now(clock.withZone(zone));
+    Mono<Run> remindBillsDue(LocalDate today) {
         return locked(BILL_DUE_LOCK, billing.findBillsDueBetween(today, today.plusDays(BILL_DUE_DAYS))
                 .concatMap(due -> Flux.fromIterable(due.citizenIds()).concatMap(citizen -> {
                     var b = due.bill();
@@ -74,8 +73,7 @@ class ReminderJobs {
     }
 
     /** Reminds the booking citizen of each BOOKED appointment starting within the next 24 hours, once per appointment. */
-    Mono<Run> remindAppointments() {
-        Instant now = clock.instant();
+    Mono<Run> remindAppointments(Instant now) {
         return locked(APPOINTMENT_REMINDER_LOCK, appointments.findBookedStartingBetween(now, now.plus(Duration.ofDays(1)))
                 .concatMap(r -> {
                     var a = r.appointment();
@@ -98,14 +96,14 @@ class ReminderJobs {
 
     @Scheduled(fixedDelayString = "${onestop.notification.bill-due-interval:1h}", initialDelayString = "${onestop.notification.initial-delay:1m}")
     void scheduledBillsDue() {
-        remindBillsDue().subscribe(run -> {
+        remindBillsDue(LocalDate.now(clock.withZone(zone))).subscribe(run -> {
             if (run.stored() > 0) log.info("Bill-due reminders: {} stored", run.stored());
         }, e -> log.error("Bill-due reminder job failed", e));
     }
 
     @Scheduled(fixedDelayString = "${onestop.notification.reminder-interval:15m}", initialDelayString = "${onestop.notification.initial-delay:1m}")
     void scheduledAppointmentReminders() {
-        remindAppointments().subscribe(run -> {
+        remindAppointments(clock.instant()).subscribe(run -> {
             if (run.stored() > 0) log.info("Appointment reminders: {} stored", run.stored());
         }, e -> log.error("Appointment reminder job failed", e));
     }

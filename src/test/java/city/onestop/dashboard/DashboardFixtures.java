@@ -16,7 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Data for dashboard and notification tests, made through the public APIs of transit and booking. */
-final class DashboardFixtures {
+public final class DashboardFixtures {
 
     static final String FEED = "dashcity";
     private static boolean imported;
@@ -29,7 +29,7 @@ final class DashboardFixtures {
 
     /** A stop of the demo city imported as feed {@value #FEED}, its service year starting yesterday (so buses run today). */
     @SuppressWarnings("unchecked")
-    static synchronized String demoStop(WebTestClient web, AccessTokens tokens) {
+    public static synchronized String demoStop(WebTestClient web, AccessTokens tokens) {
         if (!imported) {
             web.post().uri("/api/v1/admin/transit/feeds/{f}/imports", FEED).headers(h -> h.setBearerAuth(admin(tokens)))
                     .contentType(MediaType.parseMediaType("application/zip"))
@@ -45,7 +45,7 @@ final class DashboardFixtures {
     }
 
     /** A new hospital, department, doctor and a session two days ahead; the citizen books its first slot. */
-    static UUID bookAppointment(WebTestClient web, AccessTokens tokens, Clock clock, UUID citizenId, String citizenToken) {
+    public static UUID bookAppointment(WebTestClient web, AccessTokens tokens, Clock clock, UUID citizenId, String citizenToken) {
         String admin = admin(tokens);
         Map<?, ?> hospital = web.post().uri("/api/v1/admin/booking/hospitals").headers(h -> h.setBearerAuth(admin))
                 .bodyValue(Map.of("name", "Dash Hospital " + UUID.randomUUID(), "address", "1 Test Road", "lat", 31.2, "lon", 121.4,
