@@ -18,7 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Data for dashboard and notification tests, made through the public APIs of transit and booking. */
 public final class DashboardFixtures {
 
-    static final String FEED = "dashcity";
+    public static final String FEED = "dashcity";
     private static boolean imported;
 
     private DashboardFixtures() {}
