@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The {@code notifications} table. */
@@ -16,10 +20,12 @@ class NotificationStore implements Notifications {
 
     private final DatabaseClient db;
     private final Clock clock;
+    private final NotificationHub hub;
 
-    NotificationStore(DatabaseClient db, Clock clock) {
+    NotificationStore(DatabaseClient db, Clock clock, NotificationHub hub) {
         this.db = db;
         this.clock = clock;
+        this.hub = hub;
     }
 
     @Override
@@ -37,7 +43,66 @@ class NotificationStore implements Notifications {
                 .bind("now", clock.instant().atOffset(ZoneOffset.UTC))
                 .fetch()
                 .rowsUpdated()
-                .map(n -> n == 1);
+                .map(n -> n == 1)
+                .flatMap(stored -> stored ? announceAfterCommit(citizenId).thenReturn(true) : Mono.just(false));
+    }
+
+    /**
+     * Open streams read the row when they hear of it, so it must be committed first: inside a transaction (the
+     * reminder jobs) the announcement waits for the commit; outside one the insert has already committed.
+     */
+    private Mono<Void> announceAfterCommit(UUID citizenId) {
+        return TransactionSynchronizationManager.forCurrentTransaction()
+                .filter(TransactionSynchronizationManager::isSynchronizationActive)
+                .flatMap(sync -> {
+                    sync.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public Mono<Void> afterCommit() {
+                            return hub.announce(citizenId);
+                        }
+                    });
+                    return Mono.just(true);
+                })
+                .onErrorResume(NoTransactionException.class, e -> Mono.empty())
+                .switchIfEmpty(Mono.defer(() -> hub.announce(citizenId).thenReturn(true)))
+                .then();
+    }
+
+    /** A stored notification with its stream position. */
+    record Streamed(long seq, Notification notification) {}
+
+    /** The citizen's notifications after stream position {@code afterSeq}, oldest first. */
+    Flux<Streamed> after(UUID citizenId, long afterSeq, int limit) {
+        return db.sql("SELECT * FROM notifications WHERE citizen_id = :citizen AND seq > :after ORDER BY seq LIMIT :limit")
+                .bind("citizen", citizenId)
+                .bind("after", afterSeq)
+                .bind("limit", limit)
+                .map(row -> new Streamed(row.get("seq", Long.class), notification(row)))
+                .all();
+    }
+
+    /** The citizen's latest stream position (0 when none). */
+    Mono<Long> lastSeq(UUID citizenId) {
+        return db.sql("SELECT COALESCE(max(seq), 0) AS s FROM notifications WHERE citizen_id = :citizen")
+                .bind("citizen", citizenId)
+                .map(row -> row.get("s", Long.class))
+                .one();
+    }
+
+    private static Notification notification(io.r2dbc.spi.Readable row) {
+        OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
+        OffsetDateTime read = row.get("read_at", OffsetDateTime.class);
+        return new Notification(row.get("id", UUID.class), row.get("type", String.class), row.get("title", String.class),
+                row.get("body", String.class), created.toInstant().toString(), read == null ? null : read.toInstant().toString(),
+                created.toInstant());
+    }
+
+    @Override
+    public Mono<Long> countUnread(UUID citizenId) {
+        return db.sql("SELECT count(*) AS n FROM notifications WHERE citizen_id = :citizen AND read_at IS NULL")
+                .bind("citizen", citizenId)
+                .map(row -> row.get("n", Long.class))
+                .one();
     }
 
     record Notification(UUID id, String type, String title, String body, String createdAt, String readAt, Instant createdInstant) {}

@@ -8,4 +8,7 @@ public interface Notifications {
 
     /** Emits true when stored, false when a notification with this dedup key already existed. */
     Mono<Boolean> notify(UUID citizenId, String type, String title, String body, String dedupKey);
+
+    /** How many of the citizen's notifications are unread. */
+    Mono<Long> countUnread(UUID citizenId);
 }

@@ -184,8 +184,11 @@ class BookingStaffIT {
     private Map<?, ?> awaitNotifications(String token) {
         Instant deadline = Instant.now().plusSeconds(15);
         while (true) {
-            Map<?, ?> inbox = web.get().uri("/api/v1/me/notifications").headers(x -> x.setBearerAuth(token)).exchange()
+            Map<?, ?> all = web.get().uri("/api/v1/me/notifications").headers(x -> x.setBearerAuth(token)).exchange()
                     .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            // Only the cancellation notices: the patient also has the notice that confirmed the booking (issue #7).
+            Map<?, ?> inbox = Map.of("items", ((List<?>) all.get("items")).stream()
+                    .filter(n -> "APPOINTMENT_CANCELLED_BY_HOSPITAL".equals(((Map<?, ?>) n).get("type"))).toList());
             if (!((List<?>) inbox.get("items")).isEmpty() || Instant.now().isAfter(deadline)) {
                 return inbox;
             }

@@ -42,9 +42,11 @@ public class BillService {
     private final TariffRepository tariffs;
     private final Clock clock;
     private final BillingSettings settings;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     BillService(DatabaseClient db, ReactiveTransactionManager txManager, TariffRepository tariffs, Clock clock,
-            BillingSettings settings) {
+            BillingSettings settings, org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.tariffs = tariffs;
@@ -213,7 +215,20 @@ public class BillService {
                         })
                         .then(Mono.just(true)))
                 .defaultIfEmpty(false)
-                .as(tx::transactional);
+                .as(tx::transactional)
+                .flatMap(created -> created ? announceIssued(id, p, period, charge.totalFen(), due).thenReturn(true) : Mono.just(false));
+    }
+
+    /** After the bill's commit: tells the citizens linked to the account now (a listener notifies them). */
+    private Mono<Void> announceIssued(UUID billId, Pending p, YearMonth period, long totalFen, LocalDate due) {
+        return db.sql("SELECT citizen_id FROM billing_account_links WHERE account_id = :a")
+                .bind("a", p.accountId())
+                .map(r -> r.get("citizen_id", UUID.class))
+                .all()
+                .collectList()
+                .doOnNext(citizens -> events.publishEvent(new city.onestop.billing.BillIssued(billId, p.accountId(), p.utility(),
+                        period.toString(), Money.ofFen(totalFen), due, List.copyOf(citizens))))
+                .then();
     }
 
     /** Bills of accounts linked to the citizen, newest period first. */

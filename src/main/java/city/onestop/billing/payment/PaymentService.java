@@ -56,10 +56,13 @@ public class PaymentService {
     private final ProviderSettings providerSettings;
     private final AuditLog audit;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, BillService bills,
             PaymentProvider provider, PaymentTransitions transitions, Reconciler reconciler, ReconcilerSettings reconcilerSettings,
-            ProviderSettings providerSettings, AuditLog audit, Clock clock) {
+            ProviderSettings providerSettings, AuditLog audit, Clock clock,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.idempotency = idempotency;
@@ -311,6 +314,7 @@ public class PaymentService {
                 .as(tx::transactional);
         return reserve
                 .then(provider.refund(paymentId, refundId, amountFen)
+                        .then(Mono.defer(() -> announceRefunded(refundId, paymentId, amountFen)))
                         .onErrorResume(PaymentProvider.ProviderUnavailable.class, e -> undo.then(Mono.error(new ProblemException(
                                 HttpStatus.SERVICE_UNAVAILABLE, "PROVIDER_UNAVAILABLE", "Payment provider unavailable",
                                 "The refund was not sent; try again in a minute"))))
@@ -320,6 +324,17 @@ public class PaymentService {
                             return Mono.empty();
                         }))
                 .then(Mono.defer(() -> transitions.find(paymentId)));
+    }
+
+    /** After the refund's commit and the provider's acceptance (not after an unknown outcome or an undo). */
+    private Mono<Void> announceRefunded(UUID refundId, UUID paymentId, long amountFen) {
+        return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
+                .bind("id", paymentId)
+                .map(r -> r.get("citizen_id", UUID.class))
+                .one()
+                .doOnNext(citizen -> events.publishEvent(new city.onestop.billing.PaymentRefunded(refundId, paymentId, citizen,
+                        Money.ofFen(amountFen))))
+                .then();
     }
 
     private Mono<Long> whyNotRefundable(UUID paymentId) {

@@ -48,9 +48,11 @@ public class PaymentTransitions {
     private final Clock clock;
     private final ReconcilerSettings reconciler;
     private final BillingSettings billing;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     PaymentTransitions(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, ReconcilerSettings reconciler,
-            BillingSettings billing) {
+            BillingSettings billing, org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
@@ -100,7 +102,24 @@ public class PaymentTransitions {
         }
         return change.then(Mono.defer(() -> find(paymentId)))
                 .flatMap(view -> inTransaction.apply(view).thenReturn(view))
-                .as(tx::transactional);
+                .as(tx::transactional)
+                .flatMap(view -> outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
+                        ? announceSucceeded(view).thenReturn(view)
+                        : Mono.just(view));
+    }
+
+    /**
+     * After the commit. A repeated success report (callback and reconciler both) announces again; the notification's
+     * dedup key (the payment id) makes that harmless.
+     */
+    private Mono<Void> announceSucceeded(PaymentView view) {
+        return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
+                .bind("id", view.id())
+                .map(r -> r.get("citizen_id", UUID.class))
+                .one()
+                .doOnNext(citizen -> events.publishEvent(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), citizen,
+                        view.amount(), view.receiptNumber())))
+                .then();
     }
 
     private Mono<Void> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {

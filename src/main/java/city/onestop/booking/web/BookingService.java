@@ -1,5 +1,6 @@
 package city.onestop.booking.web;
 
+import city.onestop.booking.AppointmentBooked;
 import city.onestop.booking.AppointmentCancelledByHospital;
 import city.onestop.booking.BookingProperties;
 import city.onestop.booking.persistence.AppointmentStore;
@@ -103,9 +104,15 @@ class BookingService {
                     .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, request.slotId(), null, null, now)
                             .flatMap(taken -> appointments.get(taken.appointmentId()))));
         }
-        return result.flatMap(response -> response.getBody() instanceof Views.Appointment a
-                ? cache.invalidate(a.department().id()).thenReturn(response)
-                : Mono.just(response));
+        return result.flatMap(response -> {
+            if (!(response.getBody() instanceof Views.Appointment a)) return Mono.just(response);
+            // After the commit (idempotency.execute ran the transaction); a replay is not a Views.Appointment.
+            if ("BOOKED".equals(a.status())) {
+                events.publishEvent(new AppointmentBooked(a.id(), a.citizenId(), a.patientName(), a.hospital().name(),
+                        a.department().name(), a.doctor().name(), java.time.OffsetDateTime.parse(a.start())));
+            }
+            return cache.invalidate(a.department().id()).thenReturn(response);
+        });
     }
 
     Mono<Views.Appointment> get(UUID citizenId, UUID id) {

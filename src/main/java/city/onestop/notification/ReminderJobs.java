@@ -1,0 +1,110 @@
+package city.onestop.notification;
+
+import city.onestop.billing.BillingSummaries;
+import city.onestop.booking.UpcomingAppointments;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The two reminder jobs. Each runs in one transaction that first takes a transaction-scoped advisory lock
+ * ({@code pg_try_advisory_xact_lock}) and skips when another instance holds it; the notifications' dedup keys make a
+ * second run (here or elsewhere, today or tomorrow) store nothing new.
+ */
+@Component
+class ReminderJobs {
+
+    private static final Logger log = LoggerFactory.getLogger(ReminderJobs.class);
+    /** Advisory-lock keys: "billdue" and "apptrem" in ASCII. */
+    static final long BILL_DUE_LOCK = 0x62696C6C647565L;
+    static final long APPOINTMENT_REMINDER_LOCK = 0x61707074726D6DL;
+    static final int BILL_DUE_DAYS = 3;
+
+    /** What one run did: {@code ran} false when another instance held the lock; {@code stored} new notifications. */
+    record Run(boolean ran, long stored) {}
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final Notifications notifications;
+    private final BillingSummaries billing;
+    private final UpcomingAppointments appointments;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    ReminderJobs(DatabaseClient db, ReactiveTransactionManager transactions, Notifications notifications, BillingSummaries billing,
+            UpcomingAppointments appointments, Clock clock, @Value("${onestop.notification.zone:Asia/Shanghai}") String zone) {
+        this.db = db;
+        this.tx = TransactionalOperator.create(transactions);
+        this.notifications = notifications;
+        this.billing = billing;
+        this.appointments = appointments;
+        this.clock = clock;
+        this.zone = ZoneId.of(zone);
+    }
+
+    /**
+     * Reminds every linked citizen of each unpaid bill due within {@value #BILL_DUE_DAYS} days (today included, so a
+     * day the job did not run is caught up), once per bill and citizen.
+     */
+    Mono<Run> remindBillsDue(LocalDate today) {
+        return locked(BILL_DUE_LOCK, billing.findBillsDueBetween(today, today.plusDays(BILL_DUE_DAYS))
+                .concatMap(due -> Flux.fromIterable(due.citizenIds()).concatMap(citizen -> {
+                    var b = due.bill();
+                    long days = ChronoUnit.DAYS.between(today, b.dueDate());
+                    String when = days == 0 ? "today" : days == 1 ? "tomorrow" : "in " + days + " days";
+                    return notifications.notify(citizen, "BILL_DUE_SOON", "Bill due " + when,
+                            "Your " + b.utility().name().toLowerCase() + " bill for " + b.period() + " (" + b.total().amount() + " "
+                                    + b.total().currency() + ") is due " + when + ", on " + b.dueDate() + ".",
+                            "bill-due:" + b.id());
+                })));
+    }
+
+    /** Reminds the booking citizen of each BOOKED appointment starting within the next 24 hours, once per appointment. */
+    Mono<Run> remindAppointments(Instant now) {
+        return locked(APPOINTMENT_REMINDER_LOCK, appointments.findBookedStartingBetween(now, now.plus(Duration.ofDays(1)))
+                .concatMap(r -> {
+                    var a = r.appointment();
+                    String who = a.patientName() == null ? "Your" : a.patientName() + "'s";
+                    return notifications.notify(r.citizenId(), "APPOINTMENT_REMINDER", "Appointment tomorrow",
+                            who + " appointment with " + a.doctor() + " (" + a.department() + ", " + a.hospital() + ") is at "
+                                    + a.start().format(BookingEventListener.WHEN) + ".",
+                            "appointment-reminder:" + r.appointmentId());
+                }));
+    }
+
+    private Mono<Run> locked(long key, Flux<Boolean> work) {
+        return db.sql("SELECT pg_try_advisory_xact_lock(:key) AS locked")
+                .bind("key", key)
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one()
+                .flatMap(locked -> locked ? work.filter(Boolean::booleanValue).count().map(n -> new Run(true, n)) : Mono.just(new Run(false, 0)))
+                .as(tx::transactional);
+    }
+
+    @Scheduled(fixedDelayString = "${onestop.notification.bill-due-interval:1h}", initialDelayString = "${onestop.notification.initial-delay:1m}")
+    void scheduledBillsDue() {
+        remindBillsDue(LocalDate.now(clock.withZone(zone))).subscribe(run -> {
+            if (run.stored() > 0) log.info("Bill-due reminders: {} stored", run.stored());
+        }, e -> log.error("Bill-due reminder job failed", e));
+    }
+
+    @Scheduled(fixedDelayString = "${onestop.notification.reminder-interval:15m}", initialDelayString = "${onestop.notification.initial-delay:1m}")
+    void scheduledAppointmentReminders() {
+        remindAppointments(clock.instant()).subscribe(run -> {
+            if (run.stored() > 0) log.info("Appointment reminders: {} stored", run.stored());
+        }, e -> log.error("Appointment reminder job failed", e));
+    }
+}

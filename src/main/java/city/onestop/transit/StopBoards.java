@@ -1,0 +1,32 @@
+package city.onestop.transit;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * A stop's next arrivals for other modules (the citizen's favourites and dashboard). Stop ids are API ids
+ * ({@code feedId:gtfsStopId}). The current implementation answers from the static timetable (every arrival
+ * {@code SCHEDULED}, no prediction); the live board replaces it once realtime predictions are wired in.
+ */
+public interface StopBoards {
+
+    /** True when the stop is in a current feed version. */
+    Mono<Boolean> stopExists(String stopId);
+
+    /** The next {@code limit} arrivals at the stop from now, soonest first; empty list for an unknown stop. */
+    Mono<List<UpcomingArrival>> nextArrivals(String stopId, int limit);
+
+    /** What the board knows about an arrival. */
+    enum ArrivalStatus {
+        SCHEDULED,
+        PREDICTED,
+        CANCELED
+    }
+
+    /** One arrival; {@code predictedArrival} and {@code numberOfStopsAway} are null when nothing live is known. */
+    record UpcomingArrival(String tripId, @Nullable String routeShortName, @Nullable String headsign,
+            OffsetDateTime scheduledArrival, @Nullable OffsetDateTime predictedArrival, ArrivalStatus status,
+            @Nullable Integer numberOfStopsAway) {}
+}

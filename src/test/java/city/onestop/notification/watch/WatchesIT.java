@@ -1,0 +1,97 @@
+package city.onestop.notification.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import city.onestop.IntegrationTest;
+import city.onestop.dashboard.DashboardFixtures;
+import city.onestop.platform.AccessTokens;
+import city.onestop.platform.Role;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@IntegrationTest
+class WatchesIT {
+
+    @Autowired WebTestClient web;
+    @Autowired AccessTokens tokens;
+    @Autowired DatabaseClient db;
+    @Autowired WatchJob job;
+
+    /** A stop of the demo city and a trip calling there within the next two hours (the night line covers the small hours). */
+    @SuppressWarnings("unchecked")
+    String[] upcomingTrip() {
+        DashboardFixtures.demoStop(web, tokens);
+        List<Map<String, Object>> stops = (List<Map<String, Object>>) web.get()
+                .uri("/api/v1/transit/stops?lat=23.13&lon=113.26&radius=3000&limit=100&feedId=" + DashboardFixtures.FEED)
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
+        for (var s : stops) {
+            String stopId = (String) s.get("id");
+            List<Map<String, Object>> deps = (List<Map<String, Object>>) web.get()
+                    .uri("/api/v1/transit/stops/" + stopId + "/departures?duration=100&limit=5")
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
+            if (!deps.isEmpty()) return new String[] {stopId, (String) deps.get(deps.size() - 1).get("tripId")};
+        }
+        throw new AssertionError("the demo city has no departure in the next 100 minutes at any stop");
+    }
+
+    WebTestClient.ResponseSpec watch(String token, String stopId, String tripId) {
+        return web.post().uri("/api/v1/me/watches").headers(h -> h.setBearerAuth(token))
+                .bodyValue(Map.of("stopId", stopId, "tripId", tripId)).exchange();
+    }
+
+    long rows(String sql, UUID citizen) {
+        return db.sql(sql).bind("c", citizen).map(r -> r.get(0, Long.class)).one().block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void notifiesOnceWhenTheWatchedBusIsTwoStopsAwayAndForgetsTheWatchAfterTheTripPassed() {
+        String[] trip = upcomingTrip();
+        UUID citizen = UUID.randomUUID();
+        String token = tokens.issue(citizen, Set.of(Role.CITIZEN)).value();
+        Map<?, ?> created = watch(token, trip[0], trip[1]).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        web.get().uri("/api/v1/me/watches").headers(h -> h.setBearerAuth(token)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items[0].tripId").isEqualTo(trip[1]);
+
+        // The schedule alone says nothing about stops away: no notification.
+        assertThat(job.run(java.time.Instant.now()).block(Duration.ofSeconds(30)).ran()).isTrue();
+        assertThat(rows("SELECT count(*) FROM notifications WHERE citizen_id = :c AND type = 'BUS_APPROACHING'", citizen)).isZero();
+
+        SimulatedLiveBoard.stopsAway(trip[1], 3);
+        try {
+            job.run(java.time.Instant.now()).block(Duration.ofSeconds(30));
+            assertThat(rows("SELECT count(*) FROM notifications WHERE citizen_id = :c AND type = 'BUS_APPROACHING'", citizen)).isZero();
+            SimulatedLiveBoard.stopsAway(trip[1], 2);
+            job.run(java.time.Instant.now()).block(Duration.ofSeconds(30));
+            SimulatedLiveBoard.stopsAway(trip[1], 1);
+            job.run(java.time.Instant.now()).block(Duration.ofSeconds(30));
+        } finally {
+            SimulatedLiveBoard.clear(trip[1]);
+        }
+        assertThat(rows("SELECT count(*) FROM notifications WHERE citizen_id = :c AND type = 'BUS_APPROACHING'", citizen)).isEqualTo(1);
+
+        OffsetDateTime expires = OffsetDateTime.parse((String) created.get("expiresAt"));
+        job.run(expires.plusSeconds(1).toInstant()).block(Duration.ofSeconds(30));
+        assertThat(rows("SELECT count(*) FROM notification_watches WHERE citizen_id = :c", citizen)).isZero();
+    }
+
+    @Test
+    void refusesUnknownStopsAndTripsThatDoNotCallThere() {
+        String[] trip = upcomingTrip();
+        String token = tokens.issue(UUID.randomUUID(), Set.of(Role.CITIZEN)).value();
+        watch(token, DashboardFixtures.FEED + ":NOPE", trip[1]).expectStatus().isNotFound();
+        watch(token, trip[0], DashboardFixtures.FEED + ":no-such-trip").expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.code").isEqualTo("TRIP_NOT_UPCOMING");
+        web.post().uri("/api/v1/me/watches").headers(h -> h.setBearerAuth(token)).bodyValue(Map.of("stopId", trip[0]))
+                .exchange().expectStatus().isBadRequest();
+        web.post().uri("/api/v1/me/watches").bodyValue(Map.of("stopId", trip[0], "tripId", trip[1])).exchange().expectStatus().isUnauthorized();
+    }
+}
