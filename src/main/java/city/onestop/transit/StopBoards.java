@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A stop's next arrivals for other modules (the citizen's favourites and dashboard). Stop ids are API ids
- * ({@code feedId:gtfsStopId}). The current implementation answers from the static timetable (every arrival
- * {@code SCHEDULED}, no prediction); the live board replaces it once realtime predictions are wired in.
+ * ({@code feedId:gtfsStopId}). Answered from the live arrival board (predictions, stops away, cancellations),
+ * falling back to the static timetable (every arrival {@code SCHEDULED}) when live data is unavailable.
  */
 public interface StopBoards {
 

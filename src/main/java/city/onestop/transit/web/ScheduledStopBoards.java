@@ -17,9 +17,9 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * {@link StopBoards} from the static timetable only: every arrival {@code SCHEDULED}. Reads the stop's rows through
- * the same Redis cache entry as the departures endpoint. To be replaced (or wrapped) by the live board of
- * {@code transit.realtime} once predictions are exposed; nothing outside transit depends on this class.
+ * {@link StopBoards} from the static timetable only: every arrival {@code SCHEDULED}. The live board
+ * ({@code transit.realtime.LiveStopBoards}) answers first and falls back to this one. Reads the stop's rows through
+ * the same Redis cache entry as the departures endpoint.
  */
 @Component
 class ScheduledStopBoards implements StopBoards {

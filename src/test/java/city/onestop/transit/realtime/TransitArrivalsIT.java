@@ -7,6 +7,7 @@ import city.onestop.IntegrationTest;
 import city.onestop.platform.AccessTokens;
 import city.onestop.platform.Role;
 import city.onestop.transit.demo.DemoCity;
+import city.onestop.transit.StopBoards;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,7 @@ class TransitArrivalsIT {
     @Autowired JsonMapper json;
     @Autowired Clock clock;
     @Autowired LiveFeedProperties properties;
+    @Autowired StopBoards stopBoards;
 
     private final FeedServer agency = new FeedServer();
     private final List<Disposable> running = new CopyOnWriteArrayList<>();
@@ -181,6 +183,13 @@ class TransitArrivalsIT {
         assertThat(board.get("dataAgeSeconds")).isNotNull();
         assertThat(((Map<String, Object>) board.get("stop")).get("id")).isEqualTo(stopId);
         assertArrivalsSorted(board);
+
+        // Other modules (dashboard, watches) see the same live prediction through the public StopBoards face.
+        StopBoards.UpcomingArrival shared = stopBoards.nextArrivals(stopId, 50).block(Duration.ofSeconds(30)).stream()
+                .filter(a -> a.tripId().equals(tripId)).findFirst().orElseThrow();
+        assertThat(shared.status()).isEqualTo(StopBoards.ArrivalStatus.PREDICTED);
+        assertThat(shared.numberOfStopsAway()).isEqualTo(w.myIndex() - w.vehicleNext());
+        assertThat(shared.predictedArrival().toInstant()).isEqualTo(scheduled.plusSeconds(w.delay()));
 
         // The vehicles endpoint places the same bus on its trip.
         @SuppressWarnings("unchecked")
