@@ -2,6 +2,7 @@ package city.onestop.billing.account;
 
 import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
+import city.onestop.platform.AuditLog;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
@@ -33,7 +34,10 @@ public class AccountService {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    AccountService(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock) {
+    private final AuditLog audit;
+
+    AccountService(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
@@ -72,14 +76,22 @@ public class AccountService {
                 .one()
                 .filter(h -> h.name().strip().equalsIgnoreCase(holderName.strip())
                         && h.idLast4().equalsIgnoreCase(idLast4.strip()))
-                .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "ACCOUNT_NOT_FOUND", "Not found",
-                        "No " + utility + " account matches this account number and holder verification")))
+                // A failed verification writes nothing else: its audit row (account numbers are not personal data) commits alone.
+                .switchIfEmpty(Mono.defer(() -> audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN", "ACCOUNT_LINK_FAILED",
+                                utility + ":" + accountNumber.trim(), AuditLog.Outcome.FAILURE))
+                        .as(tx::transactional)
+                        .then(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "ACCOUNT_NOT_FOUND", "Not found",
+                                "No " + utility + " account matches this account number and holder verification")))))
                 .flatMap(h -> db.sql("INSERT INTO billing_account_links (account_id, citizen_id, linked_at) VALUES (:a, :c, :now) "
                                 + "ON CONFLICT DO NOTHING")
                         .bind("a", h.id())
                         .bind("c", citizen)
                         .bind("now", OffsetDateTime.now(clock))
-                        .then()
+                        .fetch()
+                        .rowsUpdated()
+                        .flatMap(n -> n == 0 ? Mono.<Void>empty() : audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN",
+                                "ACCOUNT_LINKED", "account:" + h.id(), AuditLog.Outcome.SUCCESS)))
+                        .as(tx::transactional)
                         .then(Mono.defer(() -> getLinked(citizen, h.id()))));
     }
 
@@ -89,7 +101,11 @@ public class AccountService {
                 .bind("c", citizen)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(n -> n == 0 ? Mono.error(ProblemException.notFound("Account", accountId.toString())) : Mono.empty());
+                .flatMap(n -> n == 0
+                        ? Mono.<Void>error(ProblemException.notFound("Account", accountId.toString()))
+                        : audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN", "ACCOUNT_UNLINKED", "account:" + accountId,
+                                AuditLog.Outcome.SUCCESS)))
+                .as(tx::transactional);
     }
 
     /** Creates one account (operator); 409 when the utility already has this account number. */

@@ -164,6 +164,10 @@ public class PaymentService {
                 .bind("asked", askedFen == null ? -1L : askedFen)
                 .map(r -> new Created(id, r.get("amount_fen", Long.class)))
                 .one()
+                .flatMap(created -> audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN", "PAYMENT_CREATED",
+                                "payment:" + id + " bill:" + billId, AuditLog.Outcome.SUCCESS))
+                        .thenReturn(created))
+                .as(tx::transactional)
                 .onErrorMap(DataIntegrityViolationException.class, e -> inProgressOrPaid(e))
                 .switchIfEmpty(Mono.defer(() -> whyNotPayable(billId, askedFen)));
     }
@@ -299,7 +303,7 @@ public class PaymentService {
                                 .bind("now", now)
                                 .fetch()
                                 .rowsUpdated()
-                                .flatMap(x -> audit.record(new AuditLog.AuditEntry(operator, "UTILITY_OPERATOR", "billing.refund",
+                                .flatMap(x -> audit.record(new AuditLog.AuditEntry(operator, "UTILITY_OPERATOR", "PAYMENT_REFUNDED",
                                         "payment:" + paymentId, AuditLog.Outcome.SUCCESS)).thenReturn(x))
                         : whyNotRefundable(paymentId))
                 .as(tx::transactional);

@@ -2,6 +2,7 @@ package city.onestop.billing.payment;
 
 import city.onestop.billing.Money;
 import city.onestop.billing.account.BillingSettings;
+import city.onestop.platform.AuditLog;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -49,10 +50,12 @@ public class PaymentTransitions {
     private final ReconcilerSettings reconciler;
     private final BillingSettings billing;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final AuditLog audit;
 
     PaymentTransitions(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, ReconcilerSettings reconciler,
-            BillingSettings billing, org.springframework.context.ApplicationEventPublisher events) {
+            BillingSettings billing, org.springframework.context.ApplicationEventPublisher events, AuditLog audit) {
         this.events = events;
+        this.audit = audit;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
@@ -70,7 +73,7 @@ public class PaymentTransitions {
      */
     public Mono<PaymentView> apply(UUID paymentId, Outcome outcome, Function<PaymentView, Mono<Void>> inTransaction) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        Mono<Void> change;
+        Mono<Long> change;
         if (outcome instanceof Outcome.Succeeded s) {
             change = succeed(paymentId, s, now);
         } else if (outcome instanceof Outcome.Pending p) {
@@ -80,7 +83,8 @@ public class PaymentTransitions {
                     .bind("now", now)
                     .bind("next", now.plus(reconciler.firstDelay()))
                     .bind("id", paymentId)
-                    .then();
+                    .fetch()
+                    .rowsUpdated();
         } else if (outcome instanceof Outcome.Failed f) {
             change = db.sql("UPDATE billing_payments SET status = 'FAILED', failure_reason = :reason, "
                             + "provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL, "
@@ -89,7 +93,8 @@ public class PaymentTransitions {
                     .bind("ref", f.providerRef() == null ? "" : f.providerRef())
                     .bind("now", now)
                     .bind("id", paymentId)
-                    .then();
+                    .fetch()
+                    .rowsUpdated();
         } else {
             Outcome.Unknown u = (Outcome.Unknown) outcome;
             change = db.sql("UPDATE billing_payments SET status = 'UNKNOWN', failure_reason = :reason, updated_at = :now, "
@@ -98,10 +103,13 @@ public class PaymentTransitions {
                     .bind("now", now)
                     .bind("next", now.plus(reconciler.firstDelay()))
                     .bind("id", paymentId)
-                    .then();
+                    .fetch()
+                    .rowsUpdated();
         }
-        return change.then(Mono.defer(() -> find(paymentId)))
-                .flatMap(view -> inTransaction.apply(view).thenReturn(view))
+        return change.flatMap(changed -> Mono.defer(() -> find(paymentId))
+                        .flatMap(view -> (changed > 0 ? audited(view) : Mono.<Void>empty())
+                                .then(inTransaction.apply(view))
+                                .thenReturn(view)))
                 .as(tx::transactional)
                 .flatMap(view -> outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
                         ? announceSucceeded(view).thenReturn(view)
@@ -122,7 +130,21 @@ public class PaymentTransitions {
                 .then();
     }
 
-    private Mono<Void> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
+    /**
+     * The transition's audit row, in its transaction. The paying citizen is the actor, so the outcome shows in
+     * their activity; the request id tells which path (live call, provider callback, reconciler) applied it.
+     */
+    private Mono<Void> audited(PaymentView view) {
+        return db.sql("SELECT citizen_id, bill_id FROM billing_payments WHERE id = :id")
+                .bind("id", view.id())
+                .map(r -> new AuditLog.AuditEntry(r.get("citizen_id", UUID.class), "CITIZEN", "PAYMENT_" + view.status(),
+                        "payment:" + view.id() + " bill:" + r.get("bill_id", UUID.class),
+                        "FAILED".equals(view.status()) ? AuditLog.Outcome.FAILURE : AuditLog.Outcome.SUCCESS))
+                .one()
+                .flatMap(audit::record);
+    }
+
+    private Mono<Long> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
         // Lock the bill before the payment, in the same order as a new payment does, so the two never deadlock.
         Mono<Void> lockBill = db.sql("SELECT b.id FROM billing_bills b JOIN billing_payments p ON p.bill_id = b.id WHERE p.id = :id "
                         + "FOR UPDATE OF b")
@@ -143,7 +165,7 @@ public class PaymentTransitions {
                     if (!"SUCCEEDED".equals(c.status())) {
                         log.error("ALERT payment {} reported paid with {} fen but {} fen were asked: marked FAILED, needs review",
                                 paymentId, s.amountFen(), c.amountFen());
-                        return Mono.empty();
+                        return Mono.just(1L);
                     }
                     String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
                     return db.sql("UPDATE billing_bills SET status = 'PAID', paid_at = :now WHERE id = :bill AND status = 'ACTIVE'")
@@ -169,9 +191,10 @@ public class PaymentTransitions {
                                     .bind("currency", c.currency())
                                     .bind("now", now)
                                     .bind("bill", c.billId())
-                                    .then());
+                                    .then())
+                            .thenReturn(1L);
                 })
-                .then();
+                .defaultIfEmpty(0L);
     }
 
     /** A payment by id, with no visibility check (callers check). */

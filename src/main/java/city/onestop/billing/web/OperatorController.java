@@ -35,6 +35,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.unit.DataSize;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,9 +61,11 @@ class OperatorController {
     private final JsonMapper json;
     private final AuditLog audit;
     private final int uploadLimit;
+    private final TransactionalOperator tx;
 
     OperatorController(AccountService accounts, BillService bills, PaymentService payments, TariffRepository tariffs, JsonMapper json, AuditLog audit,
-            @Value("${onestop.http.max-upload-size:50MB}") DataSize uploadLimit) {
+            @Value("${onestop.http.max-upload-size:50MB}") DataSize uploadLimit, ReactiveTransactionManager txManager) {
+        this.tx = TransactionalOperator.create(txManager);
         this.accounts = accounts;
         this.bills = bills;
         this.payments = payments;
@@ -99,7 +103,12 @@ class OperatorController {
                 return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed",
                         "The account has invalid fields", Map.of("errors", errors)));
             }
-            return accounts.create(rows.get(0));
+            AccountRow row = rows.get(0);
+            return accounts.create(row)
+                    .flatMap(created -> audit.record(AuditLog.AuditEntry.of(op, "UTILITY_ACCOUNT_CREATED",
+                                    "account:" + created.id(), AuditLog.Outcome.SUCCESS))
+                            .thenReturn(created))
+                    .as(tx::transactional);
         });
     }
 
@@ -131,7 +140,11 @@ class OperatorController {
                     .defaultIfEmpty("")
                     .publishOn(Schedulers.boundedElastic())
                     .map(text -> csv ? AccountImport.parseCsv(text) : AccountImport.parseJson(text, json))
-                    .flatMap(accounts::importAll)
+                    .flatMap(rows -> accounts.importAll(rows)
+                            .flatMap(n -> audit.record(AuditLog.AuditEntry.of(op, "UTILITY_ACCOUNTS_IMPORTED",
+                                            "accounts:" + n, AuditLog.Outcome.SUCCESS))
+                                    .thenReturn(n))
+                            .as(tx::<Integer>transactional))
                     .map(ImportResult::new);
         });
     }
@@ -213,8 +226,9 @@ class OperatorController {
     @Operation(operationId = "cancelBill", summary = "Cancel an unpaid bill, e.g. after a misread meter (operator)")
     Mono<city.onestop.billing.account.BillView> cancelBill(@PathVariable UUID billId) {
         return operator().flatMap(op -> bills.cancel(billId)
-                .flatMap(bill -> audit.record(AuditLog.AuditEntry.of(op, "billing.bill.cancel", "bill:" + billId,
-                        AuditLog.Outcome.SUCCESS)).thenReturn(bill)));
+                .flatMap(bill -> audit.record(AuditLog.AuditEntry.of(op, "BILL_CANCELLED", "bill:" + billId,
+                        AuditLog.Outcome.SUCCESS)).thenReturn(bill))
+                .as(tx::transactional));
     }
 
     record RefundRequest(Money amount, String reason) {}
@@ -246,6 +260,10 @@ class OperatorController {
                 body.utility() == null ? null : body.utility().unit(), body.months(), body.effectiveFrom(), body.effectiveTo(),
                 body.largeHouseholdMinSize(), body.largeHouseholdExtraUnits(), body.note(),
                 body.bands() == null ? null : body.bands().stream()
-                        .map(b -> new Band(0, b.lower(), b.upper(), b.unitPrice())).toList())));
+                        .map(b -> new Band(0, b.lower(), b.upper(), b.unitPrice())).toList()))
+                .flatMap(created -> audit.record(AuditLog.AuditEntry.of(op, "TARIFF_CREATED",
+                                "tariff:" + created.id() + " " + created.utility(), AuditLog.Outcome.SUCCESS))
+                        .thenReturn(created))
+                .as(tx::transactional));
     }
 }

@@ -27,6 +27,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import city.onestop.platform.Role;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** City administrators: register hospitals, assign staff, lift booking suspensions. ADMIN role (platform rule). */
@@ -38,8 +41,13 @@ class BookingAdminController {
     private final CatalogStore catalog;
     private final PeopleStore people;
     private final Clock clock;
+    private final BookingService booking;
+    private final TransactionalOperator tx;
 
-    BookingAdminController(CatalogStore catalog, PeopleStore people, Clock clock) {
+    BookingAdminController(CatalogStore catalog, PeopleStore people, Clock clock, BookingService booking,
+            ReactiveTransactionManager txManager) {
+        this.booking = booking;
+        this.tx = TransactionalOperator.create(txManager);
         this.catalog = catalog;
         this.people = people;
         this.clock = clock;
@@ -66,7 +74,9 @@ class BookingAdminController {
         return catalog.createHospital(UUID.randomUUID(), new CatalogStore.NewHospital(request.name().trim(), request.address().trim(),
                 request.lat(), request.lon(), request.level().trim(), request.phone(), zone,
                 request.releaseDaysAhead() == null ? 7 : request.releaseDaysAhead(), releaseTime,
-                request.cancelDeadlineDaysBefore() == null ? 0 : request.cancelDeadlineDaysBefore()), clock.instant());
+                        request.cancelDeadlineDaysBefore() == null ? 0 : request.cancelDeadlineDaysBefore()), clock.instant())
+                .flatMap(created -> audited("HOSPITAL_CREATED", "hospital:" + created.id()).thenReturn(created))
+                .as(tx::transactional);
     }
 
     @PutMapping("/hospitals/{hospitalId}/staff/{citizenId}")
@@ -74,13 +84,21 @@ class BookingAdminController {
     @Operation(operationId = "adminAssignStaff",
             summary = "Make a citizen staff of this hospital (their token must also carry the HOSPITAL_STAFF role)")
     Mono<Void> assign(@PathVariable UUID hospitalId, @PathVariable UUID citizenId) {
-        return people.assignStaff(citizenId, hospitalId, clock.instant());
+        return people.assignStaff(citizenId, hospitalId, clock.instant())
+                .then(audited("STAFF_ASSIGNED", "citizen:" + citizenId + " hospital:" + hospitalId))
+                .as(tx::transactional);
+    }
+
+    private Mono<Void> audited(String action, String target) {
+        return CurrentUser.get().flatMap(admin -> booking.audit(admin.id(), Role.ADMIN, action, target));
     }
 
     @PostMapping("/suspensions/{citizenId}/lift")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "adminLiftBookingSuspension", summary = "Lift a citizen's no-show booking suspension")
     Mono<Void> lift(@PathVariable UUID citizenId) {
-        return CurrentUser.get().flatMap(admin -> people.liftSuspension(citizenId, admin.id(), clock.instant()));
+        return CurrentUser.get().flatMap(admin -> people.liftSuspension(citizenId, admin.id(), clock.instant())
+                .then(booking.audit(admin.id(), Role.ADMIN, "BOOKING_SUSPENSION_LIFTED", "citizen:" + citizenId))
+                .as(tx::transactional));
     }
 }

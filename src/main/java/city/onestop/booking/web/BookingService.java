@@ -8,6 +8,7 @@ import city.onestop.booking.persistence.BookingErrors;
 import city.onestop.booking.persistence.CatalogStore;
 import city.onestop.booking.persistence.PeopleStore;
 import city.onestop.booking.persistence.Views;
+import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.ProblemException;
@@ -39,10 +40,12 @@ class BookingService {
     private final TransactionalOperator tx;
     private final BookingProperties properties;
     private final Clock clock;
+    private final AuditLog audit;
 
     BookingService(AppointmentStore appointments, CatalogStore catalog, PeopleStore people, Idempotency idempotency,
             AvailabilityCache cache, BookingRateLimiter rateLimiter, ApplicationEventPublisher events,
-            ReactiveTransactionManager txManager, BookingProperties properties, Clock clock) {
+            ReactiveTransactionManager txManager, BookingProperties properties, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.appointments = appointments;
         this.catalog = catalog;
         this.people = people;
@@ -56,6 +59,11 @@ class BookingService {
     }
 
     record BookRequest(UUID slotId, UUID holdId, UUID patientId) {}
+
+    /** An audit row for an action of {@code actor} in {@code role}; callers run it in the action's transaction. */
+    Mono<Void> audit(UUID actor, Role role, String action, String target) {
+        return audit.record(new AuditLog.AuditEntry(actor, role.name(), action, target, AuditLog.Outcome.SUCCESS));
+    }
 
     /** Checks that may refuse an attempt before it touches capacity: rate, suspension, whose patient. */
     private Mono<UUID> admit(UUID citizenId, UUID patientId, Instant now) {
@@ -79,7 +87,8 @@ class BookingService {
         Instant now = clock.instant();
         return admit(citizenId, patientId, now)
                 .flatMap(patient -> take(citizenId, patient, slotId, now.plus(properties.holdDuration()), null, now)
-                        .flatMap(taken -> appointments.get(taken.appointmentId()))
+                        .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_HELD", "appointment:" + taken.appointmentId())
+                                .then(appointments.get(taken.appointmentId())))
                         .as(tx::transactional))
                 .flatMap(held -> cache.invalidate(held.department().id()).thenReturn(held));
     }
@@ -94,6 +103,7 @@ class BookingService {
         if (request.holdId() != null) {
             result = rateLimiter.acquire(citizenId)
                     .then(idempotency.execute(idem, 201, fresh -> appointments.confirmHold(citizenId, request.holdId(), now)
+                            .flatMap(id -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED", "appointment:" + id).thenReturn(id))
                             .flatMap(appointments::get)))
                     .onErrorResume(e -> e instanceof ProblemException p && "HOLD_EXPIRED".equals(p.code()),
                             e -> appointments.expireHolds(now, null, request.holdId())
@@ -102,7 +112,8 @@ class BookingService {
         } else {
             result = admit(citizenId, request.patientId(), now)
                     .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, request.slotId(), null, null, now)
-                            .flatMap(taken -> appointments.get(taken.appointmentId()))));
+                            .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED", "appointment:" + taken.appointmentId())
+                                    .then(appointments.get(taken.appointmentId())))));
         }
         return result.flatMap(response -> {
             if (!(response.getBody() instanceof Views.Appointment a)) return Mono.just(response);
@@ -123,6 +134,8 @@ class BookingService {
     Mono<Views.Appointment> cancel(UUID citizenId, UUID id) {
         Instant now = clock.instant();
         return appointments.cancel(id, citizenId, null, citizenId, "CANCELLED_BY_PATIENT", true, now)
+                .flatMap(department -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_CANCELLED", "appointment:" + id).thenReturn(department))
+                .as(tx::transactional)
                 .flatMap(department -> cache.invalidate(department))
                 .then(get(citizenId, id));
     }
@@ -134,7 +147,10 @@ class BookingService {
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())))
                 .flatMap(old -> appointments.cancel(id, citizenId, null, citizenId, "RESCHEDULED", true, now)
                         .then(take(citizenId, old.patientId(), slotId, null, id, now))
-                        .flatMap(taken -> appointments.get(taken.appointmentId()))
+                        // Audited before the doctor check on purpose: a refused reschedule rolls back its audit row too.
+                        .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_RESCHEDULED",
+                                        "appointment:" + id + " to appointment:" + taken.appointmentId())
+                                .then(appointments.get(taken.appointmentId())))
                         .flatMap(fresh -> fresh.doctor().id().equals(old.doctor().id())
                                 ? Mono.just(fresh)
                                 : Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "SLOT_OF_OTHER_DOCTOR",
@@ -159,6 +175,9 @@ class BookingService {
     Mono<Suspension> suspend(UUID hospitalId, UUID actor, UUID scheduleId, String reason) {
         Instant now = clock.instant();
         return catalog.suspendSchedule(hospitalId, scheduleId, reason, actor, now)
+                .flatMap(cancelled -> audit(actor, Role.HOSPITAL_STAFF, "SCHEDULE_SUSPENDED",
+                                "schedule:" + scheduleId + " cancelled:" + cancelled.size())
+                        .thenReturn(cancelled))
                 .as(tx::transactional)
                 .flatMap(cancelled -> {
                     cancelled.forEach(c -> events.publishEvent(new AppointmentCancelledByHospital(c.appointmentId(), c.citizenId(),
@@ -171,6 +190,8 @@ class BookingService {
 
     Mono<Views.Appointment> transition(UUID hospitalId, UUID actor, UUID id, String to) {
         return appointments.transition(id, hospitalId, to, actor, clock.instant())
+                .flatMap(x -> audit(actor, Role.HOSPITAL_STAFF, "APPOINTMENT_" + to, "appointment:" + id))
+                .as(tx::transactional)
                 .then(appointments.findInHospital(hospitalId, id));
     }
 }

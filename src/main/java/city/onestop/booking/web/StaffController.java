@@ -6,6 +6,7 @@ import city.onestop.booking.persistence.Cursor;
 import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Role;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -79,7 +80,9 @@ class StaffController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "staffCreateDepartment", summary = "Add a department to my hospital")
     Mono<Views.Department> createDepartment(@Valid @RequestBody NewDepartment request) {
-        return booking.staffHospital().flatMap(h -> catalog.createDepartment(h, request.name().trim(), request.description()));
+        return booking.staffHospital().flatMap(h -> catalog.createDepartment(h, request.name().trim(), request.description())
+                .flatMap(d -> audited("DEPARTMENT_CREATED", "department:" + d.id()).thenReturn(d))
+                .as(tx::transactional));
     }
 
     @PostMapping("/doctors")
@@ -88,7 +91,9 @@ class StaffController {
     Mono<Views.Doctor> createDoctor(@Valid @RequestBody NewDoctor request) {
         long fen = new BigDecimal(request.registrationFee().amount()).movePointRight(2).longValueExact();
         return booking.staffHospital().flatMap(h -> catalog.createDoctor(h, request.departmentId(), request.name().trim(),
-                request.title().trim(), request.specialty(), fen));
+                        request.title().trim(), request.specialty(), fen)
+                .flatMap(d -> audited("DOCTOR_CREATED", "doctor:" + d.id()).thenReturn(d))
+                .as(tx::transactional));
     }
 
     @PostMapping("/schedules")
@@ -108,7 +113,9 @@ class StaffController {
             }
             var schedule = new CatalogStore.NewSchedule(request.doctorId(), date, request.period(), start, end, request.slotCount(),
                     request.capacityPerSlot());
-            return catalog.createSchedule(h, schedule, timetable).as(tx::transactional).flatMap(id -> catalog.findDoctor(request.doctorId())
+            return catalog.createSchedule(h, schedule, timetable)
+                    .flatMap(id -> audited("SCHEDULE_CREATED", "schedule:" + id).thenReturn(id))
+                    .as(tx::transactional).flatMap(id -> catalog.findDoctor(request.doctorId())
                     .flatMap(doctor -> catalog.availability(new CatalogStore.Scope(doctor.departmentId(), doctor.id(), h, timetable.zone()),
                                     date, date, null, 10, clock.instant())
                             .flatMap(page -> cache.invalidate(doctor.departmentId()).thenReturn(page)))
@@ -144,7 +151,10 @@ class StaffController {
     @Operation(operationId = "staffSetSlotCapacity", summary = "Change a slot's capacity (never below what is booked)")
     Mono<CapacityRequest> capacity(@PathVariable UUID slotId, @Valid @RequestBody CapacityRequest request) {
         return booking.staffHospital()
-                .flatMap(h -> catalog.setCapacity(h, slotId, request.capacity()))
+                .flatMap(h -> catalog.setCapacity(h, slotId, request.capacity())
+                        .flatMap(department -> audited("SLOT_CAPACITY_CHANGED", "slot:" + slotId + " capacity:" + request.capacity())
+                                .thenReturn(department))
+                        .as(tx::transactional))
                 .flatMap(cache::invalidate)
                 .thenReturn(request);
     }
@@ -182,6 +192,10 @@ class StaffController {
     @Operation(operationId = "staffFulfil", summary = "Mark a visit done (CHECKED_IN or ARRIVED → FULFILLED)")
     Mono<Views.Appointment> fulfil(@PathVariable UUID id) {
         return transition(id, "FULFILLED");
+    }
+
+    private Mono<Void> audited(String action, String target) {
+        return CurrentUser.get().flatMap(user -> booking.audit(user.id(), Role.HOSPITAL_STAFF, action, target));
     }
 
     private Mono<Views.Appointment> transition(UUID id, String to) {

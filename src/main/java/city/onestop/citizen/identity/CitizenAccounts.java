@@ -4,6 +4,11 @@ import city.onestop.citizen.CitizenDirectory;
 import city.onestop.citizen.CitizenRegistered;
 import city.onestop.citizen.CitizenSummary;
 import city.onestop.platform.AccessTokens;
+import city.onestop.platform.AuditLog;
+import city.onestop.platform.AuditLog.AuditEntry;
+import city.onestop.platform.AuditLog.Outcome;
+import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Masking;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.RateLimiter;
 import city.onestop.platform.RateLimiter.Decision;
@@ -51,11 +56,12 @@ public class CitizenAccounts implements CitizenDirectory {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration refreshLifetime;
+    private final AuditLog audit;
 
     CitizenAccounts(CitizenRepository citizens, RefreshTokenRepository refreshTokens, PasswordHasher passwords,
             IdNumberProtector idNumbers, AccessTokens accessTokens, RateLimiter limiter, LoginLimits limits,
             ReactiveTransactionManager transactions, ApplicationEventPublisher events, Clock clock,
-            @Value("${onestop.security.jwt.refresh-token-lifetime:30d}") Duration refreshLifetime) {
+            @Value("${onestop.security.jwt.refresh-token-lifetime:30d}") Duration refreshLifetime, AuditLog audit) {
         this.citizens = citizens;
         this.refreshTokens = refreshTokens;
         this.passwords = passwords;
@@ -67,6 +73,7 @@ public class CitizenAccounts implements CitizenDirectory {
         this.events = events;
         this.clock = clock;
         this.refreshLifetime = refreshLifetime;
+        this.audit = audit;
     }
 
     public Mono<Citizen> register(NewCitizen request) {
@@ -84,6 +91,9 @@ public class CitizenAccounts implements CitizenDirectory {
         return passwords.hash(request.password())
                 .flatMap(hash -> citizens.insert(id, request.phone(), hash, realName, idNumbers.encrypt(idNumber),
                         idNumbers.fingerprint(idNumber), ResidentIdNumber.mask(idNumber), roles, now))
+                .then(audit.record(new AuditEntry(id, Role.CITIZEN.name(), "CITIZEN_REGISTERED", phoneTarget(request.phone()),
+                        Outcome.SUCCESS)))
+                .as(tx::transactional)
                 .onErrorMap(DataIntegrityViolationException.class, CitizenAccounts::duplicate)
                 .then(Mono.fromSupplier(() -> {
                     events.publishEvent(new CitizenRegistered(id, now));
@@ -99,6 +109,11 @@ public class CitizenAccounts implements CitizenDirectory {
                 .flatMap(d -> d.allowed() ? Mono.empty() : Mono.error(tooMany(d, "this address")))
                 .then(limiter.tryAcquire(phoneKey, limits.perPhone()))
                 .flatMap(d -> d.allowed() ? Mono.empty() : Mono.error(tooMany(d, "this phone number")))
+                // Refused before the password was looked at: audited on its own, as nothing else is written.
+                .onErrorResume(ProblemException.class, e -> audit.record(new AuditEntry(null, null, "LOGIN_DENIED",
+                                phoneTarget(phone), Outcome.DENIED))
+                        .as(tx::transactional)
+                        .then(Mono.error(e)))
                 .then(citizens.findCredentials(phone)
                         .map(c -> Map.entry(c.id(), c.passwordHash()))
                         .defaultIfEmpty(Map.entry(new UUID(0, 0), "")))
@@ -106,13 +121,17 @@ public class CitizenAccounts implements CitizenDirectory {
                     boolean exists = !found.getValue().isEmpty();
                     return passwords.matches(password, exists ? found.getValue() : null)
                             .flatMap(ok -> ok
-                                    ? limiter.resetFailures(phoneKey).then(startSession(found.getKey()))
-                                    : failedLogin(phoneKey));
+                                    ? limiter.resetFailures(phoneKey).then(startSession(found.getKey(), phone))
+                                    : failedLogin(phoneKey, exists ? found.getKey() : null, phone));
                 });
     }
 
-    private Mono<IssuedTokens> failedLogin(String phoneKey) {
-        return limiter.recordFailure(phoneKey, limits.lockout()).flatMap(decision -> Mono.error(decision.allowed()
+    private Mono<IssuedTokens> failedLogin(String phoneKey, UUID citizenId, String phone) {
+        // The failure writes nothing else, so its audit row commits on its own.
+        Mono<Void> audited = audit.record(new AuditEntry(citizenId, null, "LOGIN_FAILED", phoneTarget(phone),
+                        Outcome.FAILURE))
+                .as(tx::transactional);
+        return audited.then(limiter.recordFailure(phoneKey, limits.lockout())).flatMap(decision -> Mono.error(decision.allowed()
                 ? new ProblemException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", "Invalid credentials",
                         "The phone number or password is wrong",
                         decision.failedOpen() ? Map.of() : Map.of("remainingAttempts", decision.remaining()))
@@ -124,7 +143,10 @@ public class CitizenAccounts implements CitizenDirectory {
         byte[] hash = digest(refreshToken);
         Instant now = clock.instant();
         return refreshTokens.consume(hash, now)
-                .flatMap(use -> citizens.roles(use.citizenId()).flatMap(roles -> issue(use.citizenId(), use.familyId(), roles, now)))
+                .flatMap(use -> citizens.roles(use.citizenId()).flatMap(roles -> issue(use.citizenId(), use.familyId(), roles, now)
+                        .flatMap(tokens -> audit.record(new AuditEntry(use.citizenId(), primaryRole(roles), "TOKEN_REFRESHED",
+                                        "session:" + use.familyId(), Outcome.SUCCESS))
+                                .thenReturn(tokens))))
                 .as(tx::transactional)
                 .switchIfEmpty(Mono.defer(() -> rejectRefresh(hash, now)));
     }
@@ -133,7 +155,10 @@ public class CitizenAccounts implements CitizenDirectory {
     public Mono<Void> logout(String refreshToken) {
         Instant now = clock.instant();
         return refreshTokens.find(digest(refreshToken))
-                .flatMap(known -> refreshTokens.revokeFamily(known.familyId(), now))
+                .flatMap(known -> refreshTokens.revokeFamily(known.familyId(), now)
+                        .then(audit.record(new AuditEntry(known.citizenId(), null, "LOGOUT", "session:" + known.familyId(),
+                                Outcome.SUCCESS))))
+                .as(tx::transactional)
                 .then();
     }
 
@@ -145,12 +170,15 @@ public class CitizenAccounts implements CitizenDirectory {
                         row.idNumberMasked(), roles, row.createdAt())));
     }
 
-    public Mono<Citizen> replaceRoles(UUID id, Set<Role> roles) {
+    /** Replaces a citizen's roles, audited as {@code ROLES_CHANGED} by {@code admin} in the same transaction. */
+    public Mono<Citizen> replaceRoles(CurrentUser admin, UUID id, Set<Role> roles) {
+        String target = "citizen:" + id + " roles=" + roles.stream().map(Enum::name).sorted().toList();
         return citizens.replaceRoles(id, roles, clock.instant())
                 .flatMap(found -> found
-                        ? getCitizen(id)
+                        ? audit.record(AuditEntry.of(admin, "ROLES_CHANGED", target, Outcome.SUCCESS)).then(getCitizen(id))
                         : Mono.error(new ProblemException(HttpStatus.NOT_FOUND, "CITIZEN_NOT_FOUND", "Not found",
-                                "There is no citizen " + id)));
+                                "There is no citizen " + id)))
+                .as(tx::transactional);
     }
 
     /**
@@ -187,9 +215,23 @@ public class CitizenAccounts implements CitizenDirectory {
         return phone.length() == 11 ? phone.substring(0, 3) + "****" + phone.substring(7) : "***";
     }
 
-    private Mono<IssuedTokens> startSession(UUID citizenId) {
+    private Mono<IssuedTokens> startSession(UUID citizenId, String phone) {
         Instant now = clock.instant();
-        return citizens.roles(citizenId).flatMap(roles -> issue(citizenId, UUID.randomUUID(), roles, now));
+        UUID familyId = UUID.randomUUID();
+        return citizens.roles(citizenId)
+                .flatMap(roles -> issue(citizenId, familyId, roles, now)
+                        .flatMap(tokens -> audit.record(new AuditEntry(citizenId, primaryRole(roles), "LOGIN",
+                                        phoneTarget(phone) + " session:" + familyId, Outcome.SUCCESS))
+                                .thenReturn(tokens)))
+                .as(tx::transactional);
+    }
+
+    private static String phoneTarget(String phone) {
+        return "phone:" + Masking.phone(phone);
+    }
+
+    private static String primaryRole(Set<Role> roles) {
+        return roles.stream().map(Enum::name).sorted().findFirst().orElse(null);
     }
 
     private Mono<IssuedTokens> issue(UUID citizenId, UUID familyId, Set<Role> roles, Instant now) {
@@ -208,10 +250,13 @@ public class CitizenAccounts implements CitizenDirectory {
                 .filter(RefreshTokenRepository.Known::revoked)
                 // A spent token presented again means it was copied: end the whole session, thief and owner alike.
                 .flatMap(known -> refreshTokens.revokeFamily(known.familyId(), now).doOnNext(n -> {
-                    if (n > 0) {
-                        log.warn("Refresh token reuse: revoked session {} ({} live tokens)", known.familyId(), n);
-                    }
-                }))
+                            if (n > 0) {
+                                log.warn("Refresh token reuse: revoked session {} ({} live tokens)", known.familyId(), n);
+                            }
+                        })
+                        .then(audit.record(new AuditEntry(known.citizenId(), null, "REFRESH_TOKEN_REUSED",
+                                "session:" + known.familyId(), Outcome.DENIED)))
+                        .as(tx::transactional))
                 .then(Mono.error(invalid));
     }
 

@@ -14,7 +14,7 @@ class RefreshTokenRepository {
 
     record Use(UUID citizenId, UUID familyId) {}
 
-    record Known(UUID familyId, boolean revoked) {}
+    record Known(UUID citizenId, UUID familyId, boolean revoked) {}
 
     private final DatabaseClient db;
 
@@ -49,9 +49,9 @@ class RefreshTokenRepository {
     }
 
     Mono<Known> find(byte[] hash) {
-        return db.sql("SELECT family_id, revoked_at FROM citizen_refresh_token WHERE token_hash = :hash")
+        return db.sql("SELECT citizen_id, family_id, revoked_at FROM citizen_refresh_token WHERE token_hash = :hash")
                 .bind("hash", hash)
-                .map(r -> new Known(r.get("family_id", UUID.class), r.get("revoked_at", OffsetDateTime.class) != null))
+                .map(r -> new Known(r.get("citizen_id", UUID.class), r.get("family_id", UUID.class), r.get("revoked_at", OffsetDateTime.class) != null))
                 .one();
     }
 

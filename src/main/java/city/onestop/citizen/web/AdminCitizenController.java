@@ -55,14 +55,13 @@ class AdminCitizenController {
     @ApiResponse(responseCode = "404", description = "No such citizen (CITIZEN_NOT_FOUND)",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     Mono<Citizen> replaceRoles(@PathVariable UUID id, @Valid @RequestBody RolesRequest body) {
-        return requireAdmin().then(accounts.replaceRoles(id, body.roles()));
+        return requireAdmin().flatMap(admin -> accounts.replaceRoles(admin, id, body.roles()));
     }
 
-    private static Mono<Void> requireAdmin() {
+    private static Mono<CurrentUser> requireAdmin() {
         return CurrentUser.get()
                 .filter(user -> user.has(Role.ADMIN))
                 .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.FORBIDDEN, "FORBIDDEN", "Forbidden",
-                        "You are not allowed to do this")))
-                .then();
+                        "You are not allowed to do this")));
     }
 }

@@ -14,9 +14,12 @@ import java.util.Collection;
 import java.util.List;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -37,6 +40,9 @@ import org.springframework.security.oauth2.server.resource.authentication.Reacti
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -85,11 +91,39 @@ class SecurityConfig {
                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**");
     }
 
+    /**
+     * CORS for the city's web apps: only the origins in {@code onestop.http.cors.allowed-origins} (a list; none by
+     * default, so browsers on other sites cannot call the API). Bearer tokens, not cookies: no credentials mode.
+     */
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(Environment environment) {
+        List<String> origins = Binder.get(environment)
+                .bind("onestop.http.cors.allowed-origins", Bindable.listOf(String.class))
+                .orElse(List.of())
+                .stream()
+                .map(String::strip)
+                .filter(o -> !o.isEmpty())
+                .toList();
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!origins.isEmpty()) {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOrigins(origins);
+            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "PATCH"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "Last-Event-ID"));
+            cors.setExposedHeaders(List.of("X-Request-Id", "Idempotent-Replayed", "Retry-After", "Location"));
+            cors.setAllowCredentials(false);
+            cors.setMaxAge(Duration.ofHours(1));
+            source.registerCorsConfiguration("/**", cors);
+        }
+        return source;
+    }
+
     @Bean
     SecurityWebFilterChain securityWebFilterChain(
             ServerHttpSecurity http, List<PublicPaths> publicPaths, ProblemWriter writer, UnknownRoutes unknownRoutes,
-            @Value("${onestop.security.hsts:true}") boolean hsts) {
+            @Value("${onestop.security.hsts:true}") boolean hsts, CorsConfigurationSource cors) {
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .cors(c -> c.configurationSource(cors))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)

@@ -20,6 +20,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import city.onestop.platform.AuditLog;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -30,8 +33,13 @@ class TransitAdminController {
     private final FeedImporter importer;
     private final FeedSources sources;
     private final FeedStore store;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
 
-    TransitAdminController(FeedImporter importer, FeedSources sources, FeedStore store) {
+    TransitAdminController(FeedImporter importer, FeedSources sources, FeedStore store, AuditLog audit,
+            ReactiveTransactionManager txManager) {
+        this.audit = audit;
+        this.tx = TransactionalOperator.create(txManager);
         this.importer = importer;
         this.sources = sources;
         this.store = store;
@@ -58,7 +66,20 @@ class TransitAdminController {
                     .flatMap(r -> sources.delete(file).thenReturn(r))
                     .onErrorResume(e -> sources.delete(file).then(Mono.error(e))));
         }
-        return admin().then(work).map(r -> ResponseEntity.status(HttpStatus.CREATED).body(r));
+        // An import spans many transactions (bulk copy, then the version switch), so its audit row is written in its
+        // own transaction once the import record is final: success or failure, it is never missing.
+        return admin().then(work
+                        .flatMap(r -> audited(feedId + " import:" + r.importId() + " status:" + r.status(),
+                                "TRANSIT_FEED_IMPORTED", AuditLog.Outcome.SUCCESS).thenReturn(r))
+                        .onErrorResume(e -> audited(feedId + (e instanceof ProblemException p ? " " + p.code() : ""),
+                                "TRANSIT_FEED_IMPORT_FAILED", AuditLog.Outcome.FAILURE).then(Mono.error(e))))
+                .map(r -> ResponseEntity.status(HttpStatus.CREATED).body(r));
+    }
+
+    private Mono<Void> audited(String target, String action, AuditLog.Outcome outcome) {
+        return CurrentUser.get().flatMap(u -> audit.record(new AuditLog.AuditEntry(u.id(), Role.ADMIN.name(), action,
+                        "feed:" + target, outcome))
+                .as(tx::transactional));
     }
 
     record History(List<FeedStore.ImportRecord> items, @Nullable String next) {}
