@@ -44,32 +44,6 @@ class HalifaxArrivalsTests {
         tripUpdates = (FeedDecodeResult) new GtfsRealtimeDecoder().decode(HalifaxCapture.bytes("TripUpdates.pb"));
     }
 
-    /**
-     * Brute force: the shape resampled every metre, the nearest sample: [distance along, distance off, 1 if the
-     * shape also passes within 20 m of that elsewhere (more than 60 m along away: a loop, a spur), else 0].
-     */
-    private static double[] nearestSample(List<double[]> pts, double lat, double lon) {
-        List<double[]> samples = new ArrayList<>();
-        double along = 0, best = Double.MAX_VALUE, bestAlong = 0;
-        for (int i = 1; i < pts.size(); i++) {
-            double[] a = pts.get(i - 1), b = pts.get(i);
-            double len = LiveQueries.distanceMeters(a[1], a[2], b[1], b[2]);
-            int steps = Math.max(1, (int) Math.ceil(len));
-            for (int s = 0; s <= steps; s++) {
-                double f = (double) s / steps;
-                double d = LiveQueries.distanceMeters(lat, lon, a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]));
-                samples.add(new double[] {along + f * len, d});
-                if (d < best) {
-                    best = d;
-                    bestAlong = along + f * len;
-                }
-            }
-            along += len;
-        }
-        double nearest = best, at = bestAlong;
-        boolean ambiguous = samples.stream().anyMatch(x -> Math.abs(x[0] - at) > 60 && x[1] <= nearest + 20);
-        return new double[] {bestAlong, best, ambiguous ? 1 : 0};
-    }
 
     private static ShapeLine shapeLine(List<double[]> pts) {
         return new ShapeLine(pts.stream().mapToDouble(p -> p[1]).toArray(), pts.stream().mapToDouble(p -> p[2]).toArray());
@@ -86,7 +60,7 @@ class HalifaxArrivalsTests {
             List<double[]> pts = gtfs.shapes.get(shapeId);
             double lat = Float.parseFloat(v.one("position").get("latitude"));
             double lon = Float.parseFloat(v.one("position").get("longitude"));
-            double[] expected = nearestSample(pts, lat, lon);
+            double[] expected = HalifaxStatic.nearestSample(pts, lat, lon);
 
             ShapeLine.Projection p = shapeLine(pts).project(lat, lon, null, expected[0]);
 
@@ -126,7 +100,7 @@ class HalifaxArrivalsTests {
             List<double[]> pts = gtfs.shapes.get(shapeId);
             double lat = Float.parseFloat(v.one("position").get("latitude"));
             double lon = Float.parseFloat(v.one("position").get("longitude"));
-            double vehicleMeters = nearestSample(pts, lat, lon)[0];
+            double vehicleMeters = HalifaxStatic.nearestSample(pts, lat, lon)[0];
             List<PlannedStop> stops = new ArrayList<>();
             for (HalifaxStatic.StopTime st : times) {
                 Instant t = HalifaxStatic.at(SERVICE_DAY, st.arrivalSeconds());

@@ -95,29 +95,6 @@ class HalifaxBoardTests {
                 new LiveView(tu, age, false), now, Duration.ofMinutes(5), Duration.ofMinutes(35));
     }
 
-    /** [metres along, metres off, 1 if the shape passes within 20 m of the vehicle elsewhere] by brute force. */
-    private static double[] nearestSample(List<double[]> pts, double lat, double lon) {
-        double along = 0, best = Double.MAX_VALUE, bestAlong = 0;
-        List<double[]> samples = new ArrayList<>();
-        for (int i = 1; i < pts.size(); i++) {
-            double[] a = pts.get(i - 1), b = pts.get(i);
-            double len = LiveQueries.distanceMeters(a[1], a[2], b[1], b[2]);
-            int steps = Math.max(1, (int) Math.ceil(len));
-            for (int s = 0; s <= steps; s++) {
-                double f = (double) s / steps;
-                double d = LiveQueries.distanceMeters(lat, lon, a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]));
-                samples.add(new double[] {along + f * len, d});
-                if (d < best) {
-                    best = d;
-                    bestAlong = along + f * len;
-                }
-            }
-            along += len;
-        }
-        double nearest = best, at = bestAlong;
-        boolean ambiguous = samples.stream().anyMatch(x -> Math.abs(x[0] - at) > 60 && x[1] <= nearest + 20);
-        return new double[] {bestAlong, best, ambiguous ? 1 : 0};
-    }
 
     @Test
     void boardsOfSampledStopsMatchTheRawFiles() {
@@ -133,7 +110,7 @@ class HalifaxBoardTests {
             if (trip == null || update == null || update.one("trip").get("schedule_relationship") != null) continue;
             double lat = Float.parseFloat(v.one("position").get("latitude"));
             double lon = Float.parseFloat(v.one("position").get("longitude"));
-            double[] placed = nearestSample(gtfs.shapes.get(gtfs.shapeOfTrip.get(tripId)), lat, lon);
+            double[] placed = HalifaxStatic.nearestSample(gtfs.shapes.get(gtfs.shapeOfTrip.get(tripId)), lat, lon);
             if (placed[2] == 1) continue; // a loop or both sides of a street: which pass needs progress
             int next = 0;
             while (next < trip.distances().length && trip.distances()[next] < placed[0] - 15) next++;

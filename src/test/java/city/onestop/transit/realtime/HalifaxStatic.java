@@ -139,4 +139,29 @@ final class HalifaxStatic {
         out.add(cell.toString());
         return out;
     }
+
+    /** [metres along, metres off, 1 if the shape passes within 20 m of the point elsewhere], by brute force: the
+     * independent expectation the projection is checked against. */
+    static double[] nearestSample(List<double[]> pts, double lat, double lon) {
+        List<double[]> samples = new ArrayList<>();
+        double along = 0, best = Double.MAX_VALUE, bestAlong = 0;
+        for (int i = 1; i < pts.size(); i++) {
+            double[] a = pts.get(i - 1), b = pts.get(i);
+            double len = LiveQueries.distanceMeters(a[1], a[2], b[1], b[2]);
+            int steps = Math.max(1, (int) Math.ceil(len));
+            for (int s = 0; s <= steps; s++) {
+                double f = (double) s / steps;
+                double d = LiveQueries.distanceMeters(lat, lon, a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]));
+                samples.add(new double[] {along + f * len, d});
+                if (d < best) {
+                    best = d;
+                    bestAlong = along + f * len;
+                }
+            }
+            along += len;
+        }
+        double nearest = best, at = bestAlong;
+        boolean ambiguous = samples.stream().anyMatch(x -> Math.abs(x[0] - at) > 60 && x[1] <= nearest + 20);
+        return new double[] {bestAlong, best, ambiguous ? 1 : 0};
+    }
 }
