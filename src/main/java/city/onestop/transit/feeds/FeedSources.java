@@ -123,7 +123,7 @@ public class FeedSources {
         }
         var url = feed.staticUrl();
         if ("file".equals(url.getScheme())) {
-            return importer.importZip(feedId, trigger, Path.of(url), new FeedStore.Source(url.toString(), null, null, null),
+            return importer.importZip(feedId, trigger, localPath(url), new FeedStore.Source(url.toString(), null, null, null),
                     conditional);
         }
         return store.feed(feedId).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(state -> {
@@ -199,5 +199,10 @@ public class FeedSources {
         } catch (IOException e) {
             log.debug("Could not delete {}", p, e);
         }
+    }
+
+    /** {@code file:/abs/feed.zip} or, as operators write it, {@code file:relative/feed.zip} (against the working folder). */
+    static Path localPath(java.net.URI url) {
+        return url.isOpaque() ? Path.of(url.getSchemeSpecificPart()) : Path.of(url);
     }
 }
