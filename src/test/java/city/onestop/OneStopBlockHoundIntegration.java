@@ -34,6 +34,10 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // is opened at start-up (RedisConnectionWarmUp), so inside the lock there is only a field read.
         builder.allowBlockingCallsInside(
                 "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection", "getConnection");
+        // Every path into that factory's ReentrantLock. A BlockingOperationError thrown while parking inside
+        // lock() leaves a dead waiter in the lock's queue and every later caller waits forever: seen as a stalled
+        // suite (a thread dump showed all Redis callers parked in doInLock after such an error).
+        builder.allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory", "doInLock");
         // Netty 4.2's adaptive buffer allocator takes a StampedLock for a moment when it grows its magazines under
         // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
         // never I/O.
