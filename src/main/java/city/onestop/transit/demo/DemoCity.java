@@ -42,7 +42,7 @@ public final class DemoCity {
         List<Line> lines = lines(nameSuffix);
         Map<String, String> files = new LinkedHashMap<>();
         files.put("agency.txt", "agency_id,agency_name,agency_url,agency_timezone,agency_lang\n"
-                + "onestop,OneStop Demo Bus,https://onestop.city,Asia/Shanghai,zh\n");
+                + "onestop,OneStop 示范公交,https://onestop.city,Asia/Shanghai,zh-CN\n");
         files.put("feed_info.txt", "feed_publisher_name,feed_publisher_url,feed_lang,feed_version\n"
                 + "OneStop,https://onestop.city,zh,demo-" + start.format(D) + "\n");
         StringBuilder stops = new StringBuilder("stop_id,stop_name,stop_lat,stop_lon,location_type\n");
@@ -124,22 +124,23 @@ public final class DemoCity {
 
     private static List<Line> lines(String suffix) {
         List<Line> out = new ArrayList<>();
-        String[] streets = {"Zhongshan", "Beijing", "Renmin", "Jiefang", "Dongfeng", "Huanshi", "Yuexiu", "Haizhu",
-                "Liwan", "Tianhe", "Xiaobei", "Nonglin", "Huangsha", "Changdi"};
+        // Guangzhou street names, in Chinese first (zh-CN is the city app's language).
+        String[] streets = {"中山路", "北京路", "人民路", "解放路", "东风路", "环市路", "越秀路", "海珠路",
+                "荔湾路", "天河路", "小北路", "农林路", "黄沙路", "长堤路"};
         // Line 1: west-east along the main avenue, 10 stops, 700 m apart.
         List<double[]> p1 = List.of(pt(0, -3.15), pt(0, 3.15));
-        out.add(new Line("1", "1", "Huangsha - Tianhe" + suffix, 3, "D32F2F", p1, stopsAlong("E", p1, 10, streets, 0, suffix), false));
+        out.add(new Line("1", "1", "黄沙 - 天河" + suffix, 3, "D32F2F", p1, stopsAlong("E", p1, 10, streets, 0, suffix), false));
         // Line 2: south-north with a dog-leg, 10 stops.
         List<double[]> p2 = List.of(pt(-3.2, 0.35), pt(-0.6, 0.35), pt(0.6, -0.35), pt(3.2, -0.35));
-        out.add(new Line("2", "2", "Haizhu - Baiyun" + suffix, 3, "1976D2", p2, stopsAlong("N", p2, 10, streets, 3, suffix), false));
+        out.add(new Line("2", "2", "海珠 - 白云" + suffix, 3, "1976D2", p2, stopsAlong("N", p2, 10, streets, 3, suffix), false));
         // Line 3: a loop around the old town, 12 stops; first and last point coincide.
         List<double[]> p3 = List.of(pt(1.2, -1.8), pt(1.2, 1.8), pt(-1.2, 1.8), pt(-1.2, -1.8), pt(1.2, -1.8));
         List<Stop> s3 = stopsAlong("L", p3, 13, streets, 6, suffix);
         s3.set(12, s3.get(0));
-        out.add(new Line("3", "3", "Old Town Circle" + suffix, 3, "388E3C", p3, s3, true));
+        out.add(new Line("3", "3", "老城环线" + suffix, 3, "388E3C", p3, s3, true));
         // Night line N8: an L through the east, 8 stops, frequency-based.
         List<double[]> p8 = List.of(pt(2.6, 1.0), pt(2.6, 2.8), pt(-2.4, 2.8));
-        out.add(new Line("N8", "N8", "Night Owl East" + suffix, 3, "455A64", p8, stopsAlong("Q", p8, 8, streets, 9, suffix), false));
+        out.add(new Line("N8", "N8", "东部夜班线" + suffix, 3, "455A64", p8, stopsAlong("Q", p8, 8, streets, 9, suffix), false));
         return out;
     }
 
@@ -162,7 +163,7 @@ public final class DemoCity {
             double lat = dense.get(i - 1)[0] + t * (dense.get(i)[0] - dense.get(i - 1)[0]);
             double lon = dense.get(i - 1)[1] + t * (dense.get(i)[1] - dense.get(i - 1)[1]);
             lat += 12 / 111_320.0;
-            String name = streets[(offset + k) % streets.length] + " Rd " + prefix + (k + 1) + suffix;
+            String name = streets[(offset + k) % streets.length] + prefix + (k + 1) + "站" + suffix;
             out.add(new Stop(prefix + (k + 1), name, lat, lon));
         }
         return out;

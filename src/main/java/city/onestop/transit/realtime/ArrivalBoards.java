@@ -31,8 +31,6 @@ class ArrivalBoards {
 
     /** A passed bus (or a cancelled/skipped call) stays on the board this long after its time, then leaves. */
     static final Duration PASSED_GRACE = Duration.ofMinutes(2);
-    /** Scheduled calls this much before the window are still considered: a late bus may arrive inside it. */
-    private static final Duration LATE_SLACK = Duration.ofMinutes(30);
 
     static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
@@ -135,6 +133,36 @@ class ArrivalBoards {
     private record Indexed(LiveSnapshot snapshot, Map<String, List<VehicleState>> vehicles,
             Map<String, List<TripUpdateState>> updates, Map<String, List<TripUpdateState>> addedByStop) {}
 
+    /** A VehiclePositions snapshot's placements, by vehicle and as calls at the stops ahead: once per snapshot and timetable. */
+    private record LineIndex(LiveSnapshot snapshot, long versionId, Map<String, LineVehicles.VehiclePlacement> byVehicle,
+            Map<String, List<LineVehicles.LineCall>> callsByStop) {}
+
+    private final Map<String, LineIndex> lineIndexes = new ConcurrentHashMap<>();
+
+    private LineIndex lineIndex(Timetables.Timetable t, LiveSnapshot s) {
+        LineIndex i = lineIndexes.get(s.feedId());
+        if (i != null && i.snapshot() == s && i.versionId() == t.versionId()) return i;
+        Map<String, LineVehicles.VehiclePlacement> byVehicle = new HashMap<>();
+        s.placements().forEach(p -> byVehicle.put(p.vehicleId(), p));
+        LineIndex fresh = new LineIndex(s, t.versionId(), byVehicle, LineVehicles.callsByStop(t, s.placements()));
+        lineIndexes.put(s.feedId(), fresh);
+        return fresh;
+    }
+
+    /**
+     * On the polling instance, before a VehiclePositions snapshot is published: every vehicle placed on its trip or
+     * line, continuing from the previous snapshot's placements. Without the feed's timetable in memory yet, the
+     * snapshot goes out unplaced (boards then place trip vehicles per request, as before).
+     */
+    LiveSnapshot withPlacements(LiveSnapshot s) {
+        if (s.kind() != FeedKind.VEHICLE_POSITIONS) return s;
+        Timetables.Timetable t = timetables.current(s.feedId()).orElse(null);
+        if (t == null) return s;
+        LiveSnapshot previous = state.peek(s.feedId(), FeedKind.VEHICLE_POSITIONS).orElse(null);
+        LiveSnapshot updates = state.peek(s.feedId(), FeedKind.TRIP_UPDATES).orElse(null);
+        return s.withPlacements(LineVehicles.place(t, s, previous, updates, clock.instant()));
+    }
+
     private Indexed index(LiveSnapshot s) {
         String key = s.feedId() + "|" + s.kind().slug();
         Indexed i = indexes.get(key);
@@ -168,42 +196,81 @@ class ArrivalBoards {
             Duration before, Duration after) {
         Map<String, List<VehicleState>> vehicles = vp == null ? Map.of() : index(vp.snapshot()).vehicles();
         Map<String, List<TripUpdateState>> updates = tu == null ? Map.of() : index(tu.snapshot()).updates();
+        LineIndex lines = vp == null ? null : lineIndex(t, vp.snapshot());
         Instant updatesPublished = tu == null ? null : tu.snapshot().headerTimestamp();
         Instant from = now.minus(before), to = now.plus(after);
         ZoneId zone = t.zone();
         List<Arrivals.Arrival> rows = new ArrayList<>();
         Map<Arrivals.Arrival, Instance> instances = new HashMap<>();
-        LocalDate first = LocalDate.ofInstant(from.minus(LATE_SLACK), zone).minusDays(2);
+        LocalDate first = LocalDate.ofInstant(from, zone).minusDays(2);
         LocalDate last = LocalDate.ofInstant(to, zone);
         for (Timetables.Visit visit : t.visits().getOrDefault(stop.stopId(), List.of())) {
             Timetables.Trip trip = visit.trip();
             int idx = visit.index();
-            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-                if (!t.calendar().isActive(trip.serviceId(), d)) continue;
-                if (trip.frequencyBased()) {
-                    scheduledOnly(t, trip, idx, d, from, to, rows, instances);
-                    continue;
+            if (trip.frequencyBased()) {
+                for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+                    if (t.calendar().isActive(trip.serviceId(), d)) scheduledOnly(t, trip, idx, d, from, to, rows, instances);
                 }
-                Instant scheduled = ServiceDays.instant(d, trip.arrivals()[idx], zone);
-                if (scheduled.isBefore(from.minus(LATE_SLACK)) || scheduled.isAfter(to)) continue;
-                Arrivals.TripPlan plan = t.plan(trip, d);
-                TripUpdateState update = matching(t, trip, d, updates.get(trip.tripId()), now, u -> u.trip().startDate());
-                VehicleState vehicle = matching(t, trip, d, vehicles.get(trip.tripId()), now,
+                continue;
+            }
+            // Predictions decide membership: an instance the live state talks about is computed whatever its
+            // schedule says (a bus two hours late, a trip id the agency reused), and kept if its best arrival is in
+            // the window. Instances nobody reports on are on the board by their schedule alone.
+            List<TripUpdateState> tripUpdates = updates.get(trip.tripId());
+            List<VehicleState> tripVehicles = vehicles.get(trip.tripId());
+            java.util.Set<LocalDate> liveDays = liveDays(t, trip, tripUpdates, tripVehicles, now);
+            for (LocalDate d : liveDays) {
+                TripUpdateState update = matching(t, trip, d, tripUpdates, now, u -> u.trip().startDate());
+                VehicleState vehicle = matching(t, trip, d, tripVehicles, now,
                         v -> v.trip() == null ? null : v.trip().startDate());
                 // An update without its own timestamp is as old as its feed.
                 Instant updated = update == null ? null : update.timestamp() != null ? update.timestamp() : updatesPublished;
-                Optional<Arrivals.Arrival> a = Arrivals.arrivalAt(plan, idx, update, updated,
-                        vehicle, null, now, config.vehicleMaxAge(), PASSED_GRACE);
-                if (a.isEmpty()) continue;
-                Instant best = a.get().bestArrival();
-                boolean passedRow = a.get().status() == Arrivals.ArrivalStatus.PASSED;
-                if (best.isAfter(to) || (best.isBefore(from) && !passedRow)) continue;
-                rows.add(a.get());
-                instances.put(a.get(), new Instance(trip, d));
+                Double progress = null;
+                if (vehicle != null && lines != null) {
+                    LineVehicles.VehiclePlacement p = lines.byVehicle().get(vehicle.vehicleId());
+                    // Where the leader placed it, continuing from earlier polls (the right pass of a loop).
+                    if (p != null && trip.tripId().equals(p.tripId()) && d.toString().equals(p.serviceDate())) {
+                        progress = p.alongMeters();
+                    }
+                }
+                consider(t, trip, idx, d, update, updated, vehicle, progress, now, from, to, rows, instances);
+            }
+            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+                if (liveDays.contains(d) || !t.calendar().isActive(trip.serviceId(), d)) continue;
+                Instant scheduled = ServiceDays.instant(d, trip.arrivals()[idx], zone);
+                if (scheduled.isBefore(from) || scheduled.isAfter(to)) continue;
+                consider(t, trip, idx, d, null, null, null, null, now, from, to, rows, instances);
             }
         }
         List<Row> added = new ArrayList<>();
         Map<Row, Instant> addedBest = new HashMap<>();
+        if (lines != null) {
+            // Vehicles that name only their line, and vehicles on headway-run trips: one row per vehicle ahead.
+            Map<String, Instant> lastByRoute = new HashMap<>(), lastByTrip = new HashMap<>();
+            Instant oldest = now.minus(config.vehicleMaxAge());
+            for (LineVehicles.LineCall c : lines.callsByStop().getOrDefault(stop.stopId(), List.of())) {
+                if (c.placement().observedAt().isBefore(oldest)) continue; // a ghost: no row
+                Instant at = c.predictedArrival().isBefore(now) ? now : c.predictedArrival();
+                if (at.isBefore(from) || at.isAfter(to)) continue;
+                Row r = lineRow(t, c, at);
+                added.add(r);
+                addedBest.put(r, at);
+                if (c.placement().lineLevel()) lastByRoute.merge(c.placement().routeId(), at, (a, b) -> a.isAfter(b) ? a : b);
+                else lastByTrip.merge(c.placement().tripId(), at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+            // The live vehicles stand in for the timetable up to the last of them: scheduled-only rows of those lines
+            // (and headway rows of those trips) before it would count the same buses twice.
+            if (!lastByRoute.isEmpty() || !lastByTrip.isEmpty()) {
+                rows.removeIf(a -> {
+                    if (a.status() != Arrivals.ArrivalStatus.SCHEDULED || a.vehicleId() != null) return false;
+                    Instance i = instances.get(a);
+                    Instant lastTrip = lastByTrip.get(i.trip().tripId());
+                    Instant lastRoute = lastByRoute.get(i.trip().routeId());
+                    return (lastTrip != null && !a.scheduledArrival().isAfter(lastTrip))
+                            || (lastRoute != null && !a.scheduledArrival().isAfter(lastRoute));
+                });
+            }
+        }
         if (tu != null) {
             for (TripUpdateState u : index(tu.snapshot()).addedByStop().getOrDefault(stop.stopId(), List.of())) {
                 Instant updated = u.timestamp() != null ? u.timestamp() : updatesPublished;
@@ -235,6 +302,36 @@ class ArrivalBoards {
     }
 
     private record Instance(Timetables.Trip trip, LocalDate serviceDate) {}
+
+    /** The service days of a trip that its live entities (updates, vehicles) talk about. */
+    private static java.util.Set<LocalDate> liveDays(Timetables.Timetable t, Timetables.Trip trip,
+            @Nullable List<TripUpdateState> updates, @Nullable List<VehicleState> vehicles, Instant now) {
+        if (updates == null && vehicles == null) return java.util.Set.of();
+        java.util.Set<LocalDate> days = new java.util.HashSet<>(2);
+        if (updates != null) {
+            for (TripUpdateState u : updates) t.serviceDay(trip, u.trip().startDate(), now).ifPresent(days::add);
+        }
+        if (vehicles != null) {
+            for (VehicleState v : vehicles) {
+                t.serviceDay(trip, v.trip() == null ? null : v.trip().startDate(), now).ifPresent(days::add);
+            }
+        }
+        return days;
+    }
+
+    /** One trip instance at one of its calls: on the board when its best arrival is in the window (or it just passed). */
+    private void consider(Timetables.Timetable t, Timetables.Trip trip, int idx, LocalDate d, @Nullable TripUpdateState update,
+            @Nullable Instant updated, @Nullable VehicleState vehicle, @Nullable Double lastProgress, Instant now, Instant from,
+            Instant to, List<Arrivals.Arrival> rows, Map<Arrivals.Arrival, Instance> instances) {
+        Optional<Arrivals.Arrival> a = Arrivals.arrivalAt(t.plan(trip, d), idx, update, updated, vehicle, lastProgress, now,
+                config.vehicleMaxAge(), PASSED_GRACE);
+        if (a.isEmpty()) return;
+        Instant best = a.get().bestArrival();
+        boolean passedRow = a.get().status() == Arrivals.ArrivalStatus.PASSED;
+        if (best.isAfter(to) || (best.isBefore(from) && !passedRow)) return;
+        rows.add(a.get());
+        instances.put(a.get(), new Instance(trip, d));
+    }
 
     /** A frequency-based trip's calls at this stop in the window, from the schedule only (no live instance matching). */
     private static void scheduledOnly(Timetables.Timetable t, Timetables.Trip trip, int idx, LocalDate d, Instant from,
@@ -279,11 +376,21 @@ class ArrivalBoards {
      * null while the timetable is not loaded or when the trip is not in it.
      */
     LiveQueries.@Nullable Placement place(String feedId, VehicleState v, Instant now) {
-        if (v.trip() == null || v.trip().tripId() == null) return null;
         Timetables.Timetable t = timetables.current(feedId).orElse(null);
         if (t == null) return null;
-        Timetables.Trip trip = t.trips().get(v.trip().tripId());
-        if (trip == null) return null;
+        Timetables.Trip named = v.trip() == null || v.trip().tripId() == null ? null : t.trips().get(v.trip().tripId());
+        if (named == null || named.frequencyBased()) {
+            // A vehicle that names only its line (or a headway trip): where the leader placed it.
+            LiveSnapshot snap = state == null ? null : state.peek(feedId, FeedKind.VEHICLE_POSITIONS).orElse(null);
+            LineVehicles.VehiclePlacement p = snap == null ? null : lineIndex(t, snap).byVehicle().get(v.vehicleId());
+            Timetables.Trip pattern = p == null ? null : t.trips().get(p.patternTripId());
+            if (pattern == null) return null;
+            int next = Arrivals.nextStopIndex(pattern.distances(), p.alongMeters());
+            if (next >= pattern.stopIds().length && pattern.shape().isClosed()) next = 0;
+            String nextStop = next < pattern.stopIds().length ? TransitIds.of(feedId, pattern.stopIds()[next]) : null;
+            return new LiveQueries.Placement(nextStop, Math.round(p.alongMeters() * 10) / 10.0);
+        }
+        Timetables.Trip trip = named;
         LocalDate day = t.serviceDay(trip, v.trip().startDate(), now).orElse(null);
         if (day == null) return null;
         Arrivals.Progress p = Arrivals.progress(t.plan(trip, day), v, null, now, 0);
@@ -340,6 +447,23 @@ class ArrivalBoards {
         return Arrivals.arrivalAt(plan, mine, u, updated, vehicle, null, now, config.vehicleMaxAge(), PASSED_GRACE)
                 .filter(a -> !a.bestArrival().isAfter(to)
                         && (!a.bestArrival().isBefore(from) || a.status() == Arrivals.ArrivalStatus.PASSED));
+    }
+
+    /**
+     * A line-level (or headway-trip) vehicle's row: no scheduled instance stands behind it, so its "scheduled" arrival
+     * is the predicted one; its trip id is the frequency trip's, or {@code line:{routeId}:{vehicleId}} for a vehicle
+     * that names no trip (stable across polls, so it can be watched).
+     */
+    private static Row lineRow(Timetables.Timetable t, LineVehicles.LineCall c, Instant at) {
+        ZoneId zone = t.zone();
+        var p = c.placement();
+        var route = t.routes().get(p.routeId());
+        String tripId = p.tripId() != null ? p.tripId() : "line:" + p.routeId() + ":" + p.vehicleId();
+        String time = RFC_3339.format(at.atZone(zone));
+        return new Row(TransitIds.of(t.feedId(), p.routeId()), route == null ? null : route.shortName(),
+                TransitIds.of(t.feedId(), tripId), c.pattern().headsign(), LocalDate.ofInstant(p.observedAt(), zone).toString(),
+                time, time, null, Arrivals.ArrivalStatus.PREDICTED.name(), p.vehicleId(), c.stopsAway(),
+                Math.round(c.metersAway() * 10) / 10.0, RFC_3339.format(p.observedAt().atZone(zone)));
     }
 
     private static Row addedRow(Timetables.Timetable t, TripUpdateState u, Arrivals.Arrival a) {

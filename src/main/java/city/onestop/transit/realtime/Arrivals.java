@@ -197,6 +197,13 @@ final class Arrivals {
     }
 
     /** The first stop not yet passed (a vehicle within {@link #AT_STOP_METERS} past a stop is still at it). */
+    static int nextStopIndex(double[] stopDistances, double distanceMeters) {
+        for (int i = 0; i < stopDistances.length; i++) {
+            if (stopDistances[i] >= distanceMeters - AT_STOP_METERS) return i;
+        }
+        return stopDistances.length;
+    }
+
     static int nextStopIndex(TripPlan plan, double distanceMeters) {
         List<PlannedStop> stops = plan.stops();
         for (int i = 0; i < stops.size(); i++) {

@@ -27,10 +27,17 @@ class DemoFeedController {
 
     private final ObjectProvider<SimulatedTimetable> timetable;
     private final Clock clock;
+    /** Routes whose simulated buses report per line (route + position + bearing), like Guangzhou's bus GPS. */
+    private final java.util.Set<String> lineLevelRoutes;
 
-    DemoFeedController(ObjectProvider<SimulatedTimetable> timetable, Clock clock) {
+    DemoFeedController(ObjectProvider<SimulatedTimetable> timetable, Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${onestop.transit.demo-line-level-routes:3}") String lineLevel) {
         this.timetable = timetable;
         this.clock = clock;
+        this.lineLevelRoutes = java.util.Arrays.stream(lineLevel.split(","))
+                .map(String::strip)
+                .filter(r -> !r.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @GetMapping("/api/v1/demo/gtfs-rt/vehicle-positions.pb")
@@ -54,7 +61,8 @@ class DemoFeedController {
                     List<SimulatedTimetable.SimTrip> trips = t == null
                             ? List.of()
                             : t.tripsBetween(now.minus(DemoFeeds.window()), now.plus(DemoFeeds.window()));
-                    byte[] body = (vehicles ? DemoFeeds.vehiclePositions(trips, now) : DemoFeeds.tripUpdates(trips, now))
+                    byte[] body = (vehicles ? DemoFeeds.vehiclePositions(trips, now, lineLevelRoutes)
+                                    : DemoFeeds.tripUpdates(trips, now, lineLevelRoutes))
                             .toByteArray();
                     return ResponseEntity.ok().contentType(PROTOBUF).cacheControl(CacheControl.noStore()).body(body);
                 })

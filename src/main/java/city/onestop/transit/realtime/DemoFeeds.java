@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The demo city's simulated agency: buses run their trips along the shapes, each with its own delay that drifts
@@ -46,28 +47,42 @@ final class DemoFeeds {
     }
 
     static FeedMessage vehiclePositions(List<SimulatedTimetable.SimTrip> trips, Instant now) {
+        return vehiclePositions(trips, now, Set.of());
+    }
+
+    /**
+     * Vehicle positions; the buses of {@code lineLevelRoutes} report the way most Chinese city bus GPS does: the line
+     * (route id), position and bearing only, no trip, no stop, no timestamp of their own.
+     */
+    static FeedMessage vehiclePositions(List<SimulatedTimetable.SimTrip> trips, Instant now, Set<String> lineLevelRoutes) {
         FeedMessage.Builder feed = FeedMessage.newBuilder().setHeader(header(now));
         for (SimulatedTimetable.SimTrip t : running(trips, now)) {
             int delay = delaySeconds(t.plan().tripId(), now);
             Arrivals.Progress progress = Arrivals.scheduledProgress(t.plan(), now, delay);
             double[] p = t.plan().shape().pointAt(progress.distanceMeters());
-            feed.addEntity(FeedEntity.newBuilder()
-                    .setId(vehicleId(t))
-                    .setVehicle(VehiclePosition.newBuilder()
-                            .setTrip(trip(t))
-                            .setVehicle(VehicleDescriptor.newBuilder().setId(vehicleId(t)).setLabel(t.routeId()))
-                            .setPosition(Position.newBuilder()
-                                    .setLatitude((float) p[0])
-                                    .setLongitude((float) p[1])
-                                    .setBearing((float) p[2]))
-                            .setTimestamp(now.getEpochSecond())));
+            boolean lineLevel = lineLevelRoutes.contains(t.routeId());
+            VehiclePosition.Builder v = VehiclePosition.newBuilder()
+                    .setTrip(lineLevel ? TripDescriptor.newBuilder().setRouteId(t.routeId()) : trip(t))
+                    .setVehicle(VehicleDescriptor.newBuilder().setId(vehicleId(t)).setLabel(t.routeId()))
+                    .setPosition(Position.newBuilder()
+                            .setLatitude((float) p[0])
+                            .setLongitude((float) p[1])
+                            .setBearing((float) p[2]));
+            if (!lineLevel) v.setTimestamp(now.getEpochSecond());
+            feed.addEntity(FeedEntity.newBuilder().setId(vehicleId(t)).setVehicle(v));
         }
         return feed.build();
     }
 
     static FeedMessage tripUpdates(List<SimulatedTimetable.SimTrip> trips, Instant now) {
+        return tripUpdates(trips, now, Set.of());
+    }
+
+    /** Trip updates of every running trip except those of line-level routes (their GPS knows no trips). */
+    static FeedMessage tripUpdates(List<SimulatedTimetable.SimTrip> trips, Instant now, Set<String> lineLevelRoutes) {
         FeedMessage.Builder feed = FeedMessage.newBuilder().setHeader(header(now));
         for (SimulatedTimetable.SimTrip t : running(trips, now)) {
+            if (lineLevelRoutes.contains(t.routeId())) continue;
             int delay = delaySeconds(t.plan().tripId(), now);
             int next = Arrivals.scheduledProgress(t.plan(), now, delay).nextStopIndex();
             TripUpdate.Builder u = TripUpdate.newBuilder()

@@ -30,6 +30,8 @@ final class FeedIngest {
     private final FeedHealthStore healthStore;
     /** Entities the static timetable does not know (unknown trips, stop ids not in their trip): counted, kept. */
     private final java.util.function.Function<LiveSnapshot, java.util.Map<String, Long>> scheduleProblems;
+    /** Places the vehicles of a VehiclePositions snapshot on their trips and lines before it is published. */
+    private final java.util.function.UnaryOperator<LiveSnapshot> placeVehicles;
     private final MeterRegistry meters;
     private final Clock clock;
     private final AtomicReference<FeedFetcher.Validators> validators =
@@ -48,7 +50,9 @@ final class FeedIngest {
             FeedHealthStore healthStore,
             MeterRegistry meters,
             Clock clock,
-            java.util.function.Function<LiveSnapshot, java.util.Map<String, Long>> scheduleProblems) {
+            java.util.function.Function<LiveSnapshot, java.util.Map<String, Long>> scheduleProblems,
+            java.util.function.UnaryOperator<LiveSnapshot> placeVehicles) {
+        this.placeVehicles = placeVehicles;
         this.feedId = feedId;
         this.kind = kind;
         this.url = url;
@@ -119,7 +123,7 @@ final class FeedIngest {
             meters.counter("onestop.transit.realtime.entities.rejected", "feed", feedId, "kind", kind.slug())
                     .increment(r.rejectedEntities());
         }
-        LiveSnapshot snapshot = LiveSnapshot.of(feedId, kind, r, now);
+        LiveSnapshot snapshot = placeVehicles.apply(LiveSnapshot.of(feedId, kind, r, now));
         return state.publish(snapshot).map(written -> {
             // Only now is this body's ETag worth sending back: a failed publish must be retried in full.
             validators.set(fetched.validators());

@@ -81,7 +81,7 @@ class FeedPoller implements SmartLifecycle {
             if (url == null || url.isBlank()) continue;
             ingests.add(new FeedIngest(
                     feed.id(), kind, url, instanceId, fetcher, decoder, liveState, healthStore, meters, clock,
-                    boards::scheduleProblems));
+                    boards::scheduleProblems, boards::withPlacements));
         }
         return new FeedLoop(feed.id(), lease, ingests, interval);
     }

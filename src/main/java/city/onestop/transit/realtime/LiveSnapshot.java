@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The decoded state of one feed kind as last accepted: exactly one of the three lists is filled. {@code version}
- * is the feed header timestamp in epoch seconds, so an older feed can never overwrite a newer one.
+ * is the feed header timestamp in epoch seconds, so an older feed can never overwrite a newer one. A VehiclePositions
+ * snapshot also carries where the leader placed each vehicle ({@link LineVehicles}), so the next poll continues from
+ * there on whichever instance leads.
  */
 record LiveSnapshot(
         String feedId,
@@ -15,12 +17,26 @@ record LiveSnapshot(
         Instant fetchedAt,
         List<VehicleState> vehicles,
         List<TripUpdateState> tripUpdates,
-        List<ServiceAlert> alerts) {
+        List<ServiceAlert> alerts,
+        List<LineVehicles.VehiclePlacement> placements) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     LiveSnapshot {
         vehicles = List.copyOf(vehicles);
         tripUpdates = List.copyOf(tripUpdates);
         alerts = List.copyOf(alerts);
+        // Snapshots written before placements existed have none.
+        placements = placements == null ? List.of() : List.copyOf(placements);
+    }
+
+    LiveSnapshot(String feedId, FeedKind kind, long version, Instant headerTimestamp, Instant fetchedAt,
+            List<VehicleState> vehicles, List<TripUpdateState> tripUpdates, List<ServiceAlert> alerts) {
+        this(feedId, kind, version, headerTimestamp, fetchedAt, vehicles, tripUpdates, alerts, List.of());
+    }
+
+    /** The same snapshot with the vehicles placed on their trips and lines (VehiclePositions only). */
+    LiveSnapshot withPlacements(List<LineVehicles.VehiclePlacement> placed) {
+        return new LiveSnapshot(feedId, kind, version, headerTimestamp, fetchedAt, vehicles, tripUpdates, alerts, placed);
     }
 
     static LiveSnapshot of(String feedId, FeedKind kind, FeedDecoding.FeedDecodeResult r, Instant fetchedAt) {

@@ -109,6 +109,61 @@ final class ShapeLine {
         return new Projection(along[chosen], offset[chosen]);
     }
 
+    /** One pass of the shape near a position: metres along, metres off, and the shape's bearing there. */
+    record Pass(double distanceMeters, double offsetMeters, double bearingDegrees) {}
+
+    /**
+     * Every pass of the shape within {@code maxOffsetMeters} of a position (a loop's two ends, both sides of an
+     * out-and-back street), each represented by its nearest point, nearest first. For vehicles that name no trip:
+     * the caller picks among them by bearing and by the vehicle's previous progress.
+     */
+    java.util.List<Pass> passes(double lat, double lon, double maxOffsetMeters) {
+        int n = lats.length - 1;
+        double cosLat = Math.cos(Math.toRadians(lat));
+        java.util.List<Pass> out = new java.util.ArrayList<>();
+        int rep = -1;
+        double repOffset = 0, repAlong = 0;
+        for (int i = 0; i <= n; i++) {
+            double off = Double.MAX_VALUE, al = 0;
+            if (i < n) {
+                double ax = (lons[i] - lon) * cosLat, ay = lats[i] - lat;
+                double bx = (lons[i + 1] - lon) * cosLat, by = lats[i + 1] - lat;
+                double dx = bx - ax, dy = by - ay;
+                double len2 = dx * dx + dy * dy;
+                double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+                double px = ax + t * dx, py = ay + t * dy;
+                off = Math.toRadians(Math.sqrt(px * px + py * py)) * EARTH_RADIUS_METERS;
+                al = distances[i] + t * (distances[i + 1] - distances[i]);
+            }
+            if (off <= maxOffsetMeters) {
+                if (rep < 0 || off < repOffset) {
+                    if (rep < 0) rep = i;
+                    repOffset = off;
+                    repAlong = al;
+                    rep = i;
+                }
+                continue;
+            }
+            if (rep >= 0) {
+                out.add(new Pass(repAlong, repOffset, segmentBearing(rep)));
+                rep = -1;
+            }
+        }
+        out.sort(java.util.Comparator.comparingDouble(Pass::offsetMeters));
+        return out;
+    }
+
+    private double segmentBearing(int i) {
+        double dx = (lons[i + 1] - lons[i]) * Math.cos(Math.toRadians(lats[i]));
+        double dy = lats[i + 1] - lats[i];
+        return (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
+    }
+
+    /** True when the shape ends where it starts (within 50 m): a loop, whose stops ahead wrap around. */
+    boolean isClosed() {
+        return LiveQueries.distanceMeters(lats[0], lons[0], lats[lats.length - 1], lons[lons.length - 1]) < 50;
+    }
+
     private static int best(double[] offset, double[] along, double from) {
         int best = -1;
         for (int i = 0; i < offset.length; i++) {

@@ -74,7 +74,28 @@ class Timetables {
             Map<String, Stop> stops,
             Map<String, TransitQueries.RouteRow> routes,
             ServiceCalendar calendar,
-            Map<String, List<GtfsFeed.Frequency>> frequencies) {
+            Map<String, List<GtfsFeed.Frequency>> frequencies,
+            Map<String, List<Trip>> routePatterns) {
+
+        Timetable(String feedId, long versionId, ZoneId zone, Map<String, Trip> trips, Map<String, List<Visit>> visits,
+                Map<String, Stop> stops, Map<String, TransitQueries.RouteRow> routes, ServiceCalendar calendar,
+                Map<String, List<GtfsFeed.Frequency>> frequencies) {
+            this(feedId, versionId, zone, trips, visits, stops, routes, calendar, frequencies, patternsOf(trips));
+        }
+
+        /**
+         * A route's patterns (distinct stop sequence on a distinct shape), each represented by one of its trips: where
+         * a vehicle that names only its line can be. Ordered by trip id, so every instance picks the same one.
+         */
+        static Map<String, List<Trip>> patternsOf(Map<String, Trip> trips) {
+            Map<String, Map<List<Object>, Trip>> byRoute = new HashMap<>();
+            trips.values().stream().sorted(java.util.Comparator.comparing(Trip::tripId)).forEach(t -> byRoute
+                    .computeIfAbsent(t.routeId(), k -> new java.util.LinkedHashMap<>())
+                    .putIfAbsent(List.of(Arrays.asList(t.stopIds()), System.identityHashCode(t.shape())), t));
+            Map<String, List<Trip>> out = new HashMap<>();
+            byRoute.forEach((route, patterns) -> out.put(route, List.copyOf(patterns.values())));
+            return out;
+        }
 
         Arrivals.TripPlan plan(Trip t, LocalDate day) {
             List<Arrivals.PlannedStop> stops = new ArrayList<>(t.stopIds().length);

@@ -144,6 +144,52 @@ class HalifaxBoardTests {
         assertThat(checked).isEqualTo(20);
     }
 
+    /**
+     * Membership by prediction: every call the capture predicts (an explicit arrival time, a scheduled trip in
+     * trips.txt) between one and 35 minutes from now is on its stop's board with that time, however far its schedule
+     * is, including buses more than 30 minutes late and the one whose prediction says 77 s. Computed from the
+     * textproto alone.
+     */
+    @Test
+    void everyPredictedCallInTheWindowIsOnItsStopsBoard() {
+        Map<String, List<String[]>> expected = new HashMap<>(); // stop -> (trip, epoch seconds)
+        int farFromSchedule = 0;
+        for (Node t : updateText) {
+            Node u = t.one("trip_update");
+            String tripId = u.one("trip").get("trip_id");
+            if (u.one("trip").get("schedule_relationship") != null || !gtfs.stopTimes.containsKey(tripId)) continue;
+            Map<Integer, HalifaxStatic.StopTime> bySequence = new HashMap<>();
+            gtfs.stopTimes.get(tripId).forEach(st -> bySequence.put(st.sequence(), st));
+            for (Node s : u.all("stop_time_update")) {
+                if (s.get("schedule_relationship") != null || s.one("arrival") == null || s.one("arrival").get("time") == null) continue;
+                String stop = s.get("stop_id");
+                HalifaxStatic.StopTime st = s.get("stop_sequence") == null ? null : bySequence.get(Integer.parseInt(s.get("stop_sequence")));
+                if (st == null || !st.stopId().equals(stop)) continue; // a detour stop the trip does not have
+                long at = Long.parseLong(s.one("arrival").get("time"));
+                if (at < NOW.getEpochSecond() + 60 || at > NOW.getEpochSecond() + 35 * 60) continue;
+                expected.computeIfAbsent(stop, k -> new ArrayList<>()).add(new String[] {tripId, Long.toString(at)});
+                Instant scheduled = ServiceDays.instant(java.time.LocalDate.of(2025, 11, 6), st.arrivalSeconds(), HalifaxStatic.ZONE);
+                if (scheduled.isBefore(NOW.minus(Duration.ofMinutes(35))) || scheduled.isAfter(NOW.plus(Duration.ofMinutes(35)))) {
+                    farFromSchedule++;
+                }
+            }
+        }
+        assertThat(farFromSchedule).as("calls predicted in the window but scheduled outside it").isGreaterThan(10);
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (var e : expected.entrySet()) {
+            List<ArrivalBoards.Row> rows = board(e.getKey(), NOW).arrivals();
+            for (String[] call : e.getValue()) {
+                Instant at = Instant.ofEpochSecond(Long.parseLong(call[1]));
+                boolean found = rows.stream().anyMatch(r -> r.tripId().equals(FEED + ":" + call[0]) && r.predictedArrival() != null
+                        && OffsetDateTime.parse(r.predictedArrival()).toInstant().equals(at));
+                if (!found) missing.add(call[0] + "@" + e.getKey() + "@" + at);
+                checked++;
+            }
+        }
+        assertThat(missing).as("of " + checked + " predicted calls").isEmpty();
+    }
+
     @Test
     void skippedAndCanceledCallsAreShownSo() {
         int skipped = 0, canceled = 0;
