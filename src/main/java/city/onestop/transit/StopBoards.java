@@ -18,6 +18,21 @@ public interface StopBoards {
     /** The next {@code limit} arrivals at the stop from now, soonest first; empty list for an unknown stop. */
     Mono<List<UpcomingArrival>> nextArrivals(String stopId, int limit);
 
+    /**
+     * The service alerts active now that a rider at the stop should see: the stop's own, the agency's, and those of
+     * the lines calling there (at this stop or everywhere). Texts in {@code language} (a BCP 47 tag or an
+     * {@code Accept-Language} value) where the feed translates them, else as given; null: the city's default
+     * (zh-CN). Empty for an unknown stop or when live data is unavailable.
+     */
+    default Mono<List<StopAlert>> activeAlerts(String stopId, @Nullable String language) {
+        return Mono.just(List.of());
+    }
+
+    /** One alert as a rider reads it; {@code routeIds} are the lines it concerns here (empty: the stop itself). */
+    record StopAlert(String id, String effect, String cause, @Nullable String headerText, @Nullable String descriptionText,
+            @Nullable String url, @Nullable String language, @Nullable OffsetDateTime activeFrom,
+            @Nullable OffsetDateTime activeUntil, List<String> routeIds) {}
+
     /** What the board knows about an arrival. */
     enum ArrivalStatus {
         SCHEDULED,

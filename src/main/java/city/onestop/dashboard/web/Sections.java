@@ -32,8 +32,9 @@ class Sections {
                 .flatMapMany(Flux::fromIterable)
                 // One stop's board failing does not hide the others: that stop shows an empty, flagged list.
                 .flatMapSequential(stop -> boards.nextArrivals(stop, ARRIVALS_PER_STOP)
-                        .map(arrivals -> stop(stop, "OK", arrivals))
-                        .onErrorResume(e -> Mono.just(stop(stop, "UNAVAILABLE", List.of()))), 4)
+                        .zipWith(boards.activeAlerts(stop, null).onErrorReturn(List.of()))
+                        .map(t -> stop(stop, "OK", t.getT1(), t.getT2()))
+                        .onErrorResume(e -> Mono.just(stop(stop, "UNAVAILABLE", List.of(), List.of()))), 4)
                 .collectList()
                 .map(stops -> Map.of("stops", stops)));
     }
@@ -64,11 +65,14 @@ class Sections {
         return section("unreadNotifications", citizen -> notifications.countUnread(citizen).map(n -> Map.of("count", n)));
     }
 
-    private static Map<String, Object> stop(String stopId, String status, List<StopBoards.UpcomingArrival> arrivals) {
+    private static Map<String, Object> stop(String stopId, String status, List<StopBoards.UpcomingArrival> arrivals,
+            List<StopBoards.StopAlert> alerts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stopId", stopId);
         m.put("status", status);
         m.put("arrivals", arrivals);
+        // Service alerts riders at this stop should know (stop closed, line detoured), in the city's language.
+        m.put("alerts", alerts);
         return m;
     }
 

@@ -50,10 +50,18 @@ class ArrivalBoards {
             @Nullable String vehicleId,
             @Nullable Integer numberOfStopsAway,
             @Nullable Double distanceFromStopMeters,
-            @Nullable String vehicleLastUpdated) {}
+            @Nullable String vehicleLastUpdated,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BoardAlerts.Alert> alerts) {
+
+        Row withAlerts(List<BoardAlerts.Alert> a) {
+            return new Row(routeId, routeShortName, tripId, headsign, serviceDate, scheduledArrival, predictedArrival,
+                    delaySeconds, status, vehicleId, numberOfStopsAway, distanceFromStopMeters, vehicleLastUpdated, a);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Board(StopRef stop, String generatedAt, @Nullable Long dataAgeSeconds, List<Row> arrivals) {}
+    record Board(StopRef stop, String generatedAt, @Nullable Long dataAgeSeconds, List<Row> arrivals,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BoardAlerts.Alert> alerts) {}
 
     private final Timetables timetables;
     private final LiveState state;
@@ -74,34 +82,51 @@ class ArrivalBoards {
     }
 
     /** A board as JSON, valid for the snapshots and timetable it was computed from, within one clock second. */
-    private record Serialized(byte[] body, @Nullable LiveSnapshot vp, @Nullable LiveSnapshot tu, long versionId, long second) {}
+    private record Serialized(BoardJson board, @Nullable LiveSnapshot vp, @Nullable LiveSnapshot tu, @Nullable LiveSnapshot alerts,
+            long versionId, long second) {}
+
+    /** A serialized board and the strong ETag of its bytes (computed once with them). */
+    record BoardJson(byte[] body, String etag) {}
 
     /**
      * The board as JSON bytes. Under load most requests reuse the bytes computed earlier in the same clock second
      * from the same snapshots and timetable (a board is at most one second old; a new snapshot is seen at once).
      */
-    Mono<byte[]> boardJson(String stopId, int minutesBefore, int minutesAfter) {
+    Mono<BoardJson> boardJson(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage) {
         TransitIds ids = TransitIds.parse(stopId);
-        String key = stopId + "|" + minutesBefore + "|" + minutesAfter;
+        List<java.util.Locale.LanguageRange> language = BoardAlerts.languages(acceptLanguage);
+        String key = stopId + "|" + minutesBefore + "|" + minutesAfter + "|" + (acceptLanguage == null ? "" : acceptLanguage);
         return timetables.timetable(ids.feedId())
                 .filter(t -> t.stops().containsKey(ids.gtfsId()))
                 .switchIfEmpty(Mono.error(() -> timetables.missing("Stop", stopId, ids.feedId())))
-                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
+                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES),
+                                live(t.feedId(), FeedKind.ALERTS))
                         .map(views -> {
                             Instant now = clock.instant();
-                            LiveView vp = views.getT1().orElse(null), tu = views.getT2().orElse(null);
+                            LiveView vp = views.getT1().orElse(null), tu = views.getT2().orElse(null), al = views.getT3().orElse(null);
                             LiveSnapshot vs = vp == null ? null : vp.snapshot(), ts = tu == null ? null : tu.snapshot();
+                            LiveSnapshot as = al == null ? null : al.snapshot();
                             Serialized hit = serialized.get(key);
-                            if (hit != null && hit.vp() == vs && hit.tu() == ts && hit.versionId() == t.versionId()
+                            if (hit != null && hit.vp() == vs && hit.tu() == ts && hit.alerts() == as && hit.versionId() == t.versionId()
                                     && hit.second() == now.getEpochSecond()) {
-                                return hit.body();
+                                return hit.board();
                             }
-                            byte[] body = json.writeValueAsBytes(compute(t, t.stops().get(ids.gtfsId()), vp, tu, now,
-                                    Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter)));
+                            byte[] body = json.writeValueAsBytes(compute(t, t.stops().get(ids.gtfsId()), vp, tu, al, now,
+                                    Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter), language));
+                            BoardJson out = new BoardJson(body, etag(body));
                             if (serialized.size() >= SERIALIZED_ENTRIES) serialized.clear();
-                            serialized.put(key, new Serialized(body, vs, ts, t.versionId(), now.getEpochSecond()));
-                            return body;
+                            serialized.put(key, new Serialized(out, vs, ts, as, t.versionId(), now.getEpochSecond()));
+                            return out;
                         }));
+    }
+
+    static String etag(byte[] body) {
+        try {
+            return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body), 0, 16)
+                    + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void checkWindow(int minutesBefore, int minutesAfter) {
@@ -115,14 +140,21 @@ class ArrivalBoards {
 
     /** The board of a stop ({@code feedId:stopId}); a 404 problem for an unknown feed or stop. */
     Mono<Board> board(String stopId, int minutesBefore, int minutesAfter) {
+        return board(stopId, minutesBefore, minutesAfter, null);
+    }
+
+    /** The board with its alerts in the rider's language ({@code Accept-Language}; null: the city's default). */
+    Mono<Board> board(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage) {
         TransitIds ids = TransitIds.parse(stopId);
+        List<java.util.Locale.LanguageRange> language = BoardAlerts.languages(acceptLanguage);
         return timetables.timetable(ids.feedId())
                 .filter(t -> t.stops().containsKey(ids.gtfsId()))
                 .switchIfEmpty(Mono.error(() -> timetables.missing("Stop", stopId, ids.feedId())))
-                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
+                .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES),
+                                live(t.feedId(), FeedKind.ALERTS))
                         .map(views -> compute(t, t.stops().get(ids.gtfsId()), views.getT1().orElse(null),
-                                views.getT2().orElse(null), clock.instant(), Duration.ofMinutes(minutesBefore),
-                                Duration.ofMinutes(minutesAfter))));
+                                views.getT2().orElse(null), views.getT3().orElse(null), clock.instant(),
+                                Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter), language)));
     }
 
     private Mono<Optional<LiveView>> live(String feedId, FeedKind kind) {
@@ -194,6 +226,21 @@ class ArrivalBoards {
 
     Board compute(Timetables.Timetable t, Timetables.Stop stop, @Nullable LiveView vp, @Nullable LiveView tu, Instant now,
             Duration before, Duration after) {
+        return compute(t, stop, vp, tu, null, now, before, after, List.of());
+    }
+
+    private final Map<String, BoardAlerts.Index> alertIndexes = new ConcurrentHashMap<>();
+
+    private BoardAlerts.Index alertIndex(LiveSnapshot s) {
+        BoardAlerts.Index i = alertIndexes.get(s.feedId());
+        if (i != null && i.snapshot() == s) return i;
+        BoardAlerts.Index fresh = BoardAlerts.index(s);
+        alertIndexes.put(s.feedId(), fresh);
+        return fresh;
+    }
+
+    Board compute(Timetables.Timetable t, Timetables.Stop stop, @Nullable LiveView vp, @Nullable LiveView tu,
+            @Nullable LiveView alerts, Instant now, Duration before, Duration after, List<java.util.Locale.LanguageRange> language) {
         Map<String, List<VehicleState>> vehicles = vp == null ? Map.of() : index(vp.snapshot()).vehicles();
         Map<String, List<TripUpdateState>> updates = tu == null ? Map.of() : index(tu.snapshot()).updates();
         LineIndex lines = vp == null ? null : lineIndex(t, vp.snapshot());
@@ -297,8 +344,20 @@ class ArrivalBoards {
         for (LiveView v : new LiveView[] {vp, tu}) {
             if (v != null) age = Math.max(age == null ? 0 : age, v.age().toSeconds());
         }
+        List<BoardAlerts.Alert> stopAlerts = List.of();
+        if (alerts != null && !alerts.snapshot().alerts().isEmpty()) {
+            BoardAlerts.Index ai = alertIndex(alerts.snapshot());
+            stopAlerts = BoardAlerts.forStop(ai, stop.stopId(), now, zone, language);
+            for (int k = 0; k < out.size(); k++) {
+                Row r = out.get(k);
+                String route = r.routeId() == null ? null : TransitIds.parse(r.routeId()).gtfsId();
+                List<BoardAlerts.Alert> rowAlerts = BoardAlerts.forRow(ai, route, TransitIds.parse(r.tripId()).gtfsId(),
+                        stop.stopId(), now, zone, language);
+                if (!rowAlerts.isEmpty()) out.set(k, r.withAlerts(rowAlerts));
+            }
+        }
         return new Board(new StopRef(TransitIds.of(t.feedId(), stop.stopId()), stop.name(), stop.lat(), stop.lon()),
-                RFC_3339.format(now.atZone(zone)), age, out);
+                RFC_3339.format(now.atZone(zone)), age, out, stopAlerts);
     }
 
     private record Instance(Timetables.Trip trip, LocalDate serviceDate) {}
@@ -368,7 +427,7 @@ class ArrivalBoards {
                 a.predictedArrival() == null ? null : RFC_3339.format(a.predictedArrival().atZone(zone)), a.delaySeconds(),
                 a.status().name(), a.vehicleId(), a.numberOfStopsAway(),
                 a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
-                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
+                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)), List.of());
     }
 
     /**
@@ -463,7 +522,7 @@ class ArrivalBoards {
         return new Row(TransitIds.of(t.feedId(), p.routeId()), route == null ? null : route.shortName(),
                 TransitIds.of(t.feedId(), tripId), c.pattern().headsign(), LocalDate.ofInstant(p.observedAt(), zone).toString(),
                 time, time, null, Arrivals.ArrivalStatus.PREDICTED.name(), p.vehicleId(), c.stopsAway(),
-                Math.round(c.metersAway() * 10) / 10.0, RFC_3339.format(p.observedAt().atZone(zone)));
+                Math.round(c.metersAway() * 10) / 10.0, RFC_3339.format(p.observedAt().atZone(zone)), List.of());
     }
 
     private static Row addedRow(Timetables.Timetable t, TripUpdateState u, Arrivals.Arrival a) {
@@ -478,7 +537,7 @@ class ArrivalBoards {
                 a.predictedArrival() == null ? null : RFC_3339.format(a.predictedArrival().atZone(zone)), a.delaySeconds(),
                 a.status().name(), a.vehicleId(), a.numberOfStopsAway(),
                 a.distanceFromStopMeters() == null ? null : Math.round(a.distanceFromStopMeters() * 10) / 10.0,
-                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)));
+                a.vehicleLastUpdated() == null ? null : RFC_3339.format(a.vehicleLastUpdated().atZone(zone)), List.of());
     }
 
     /**

@@ -27,12 +27,34 @@ class ArrivalController {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+    /** A board is never cached longer than this, whatever the poll interval. */
+    static final Duration MAX_AGE_CAP = Duration.ofSeconds(15);
+
     private final ArrivalBoards boards;
     private final LiveState state;
+    private final java.util.Map<String, Duration> pollIntervals;
 
     ArrivalController(ArrivalBoards boards, LiveState state) {
+        this(boards, state, null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    ArrivalController(ArrivalBoards boards, LiveState state, @org.jspecify.annotations.Nullable LiveFeedProperties properties) {
         this.boards = boards;
         this.state = state;
+        java.util.Map<String, Duration> intervals = new java.util.HashMap<>();
+        if (properties != null) properties.feeds().forEach(f -> intervals.put(f.id(), f.pollInterval()));
+        intervals.putIfAbsent(FeedPoller.DEMO_FEED_ID, FeedPoller.DEMO_POLL_INTERVAL);
+        this.pollIntervals = java.util.Map.copyOf(intervals);
+    }
+
+    /**
+     * How long a cache (the browser, nginx, a CDN) may keep a board: no longer than the feed's poll interval (a newer
+     * board cannot exist sooner), capped at {@link #MAX_AGE_CAP}.
+     */
+    Duration maxAge(String feedId) {
+        Duration poll = pollIntervals.getOrDefault(feedId, MAX_AGE_CAP);
+        return poll.compareTo(MAX_AGE_CAP) < 0 ? poll : MAX_AGE_CAP;
     }
 
     @GetMapping("/api/v1/transit/stops/{stopId}/arrivals")
@@ -41,13 +63,26 @@ class ArrivalController {
     @ApiResponse(responseCode = "200", description = "OK", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = ArrivalBoards.Board.class)))
     Mono<ResponseEntity<byte[]>> arrivals(@PathVariable String stopId,
-            @RequestParam(defaultValue = "5") int minutesBefore, @RequestParam(defaultValue = "35") int minutesAfter) {
+            @RequestParam(defaultValue = "5") int minutesBefore, @RequestParam(defaultValue = "35") int minutesAfter,
+            @org.springframework.web.bind.annotation.RequestHeader(value = "Accept-Language", required = false)
+                    @org.jspecify.annotations.Nullable String acceptLanguage,
+            org.springframework.web.server.ServerWebExchange exchange) {
         ArrivalBoards.checkWindow(minutesBefore, minutesAfter);
-        return boards.boardJson(stopId, minutesBefore, minutesAfter)
-                .map(body -> ResponseEntity.ok()
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .cacheControl(CacheControl.noCache())
-                        .body(body));
+        CacheControl cache = CacheControl.maxAge(maxAge(city.onestop.transit.TransitIds.parse(stopId).feedId())).cachePublic();
+        return boards.boardJson(stopId, minutesBefore, minutesAfter, acceptLanguage)
+                .map(board -> {
+                    var ifNoneMatch = exchange.getRequest().getHeaders().getIfNoneMatch();
+                    if (ifNoneMatch.contains(board.etag()) || ifNoneMatch.contains("*")) {
+                        return ResponseEntity.status(org.springframework.http.HttpStatus.NOT_MODIFIED)
+                                .eTag(board.etag()).cacheControl(cache).varyBy("Accept-Language").<byte[]>build();
+                    }
+                    return ResponseEntity.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .eTag(board.etag())
+                            .cacheControl(cache)
+                            .varyBy("Accept-Language")
+                            .body(board.body());
+                });
     }
 
     /**
@@ -58,17 +93,21 @@ class ArrivalController {
     @GetMapping(path = "/api/v1/transit/stops/{stopId}/arrivals/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(operationId = "streamArrivals", summary = "Server-sent events: the stop's arrivals board on connect and on every change, heartbeats every 15 s")
     Flux<ServerSentEvent<Object>> stream(@PathVariable String stopId,
-            @RequestParam(defaultValue = "5") int minutesBefore, @RequestParam(defaultValue = "35") int minutesAfter) {
+            @RequestParam(defaultValue = "5") int minutesBefore, @RequestParam(defaultValue = "35") int minutesAfter,
+            @org.springframework.web.bind.annotation.RequestHeader(value = "Accept-Language", required = false)
+                    @org.jspecify.annotations.Nullable String acceptLanguage) {
         ArrivalBoards.checkWindow(minutesBefore, minutesAfter);
         String feedId = city.onestop.transit.TransitIds.parse(stopId).feedId();
         // The first board is computed before the response starts, so an unknown stop is a plain 404 problem.
-        return boards.board(stopId, minutesBefore, minutesAfter).flatMapMany(first -> {
+        return boards.board(stopId, minutesBefore, minutesAfter, acceptLanguage).flatMapMany(first -> {
+            // Any change of the feed (vehicles, predictions, alerts) recomputes the board; it is sent if its rows or
+            // its alerts changed.
             Flux<ArrivalBoards.Board> updates = state.changes()
                     .filter(feedId::equals)
                     .onBackpressureLatest()
-                    .concatMap(f -> boards.board(stopId, minutesBefore, minutesAfter), 1);
+                    .concatMap(f -> boards.board(stopId, minutesBefore, minutesAfter, acceptLanguage), 1);
             Flux<ServerSentEvent<Object>> boardsFlux = Flux.concat(Mono.just(first), updates)
-                    .distinctUntilChanged(ArrivalBoards.Board::arrivals, (a, b) -> sameBoard(a, b))
+                    .distinctUntilChanged(b -> List.of(b.arrivals(), b.alerts()), (a, b) -> a.equals(b))
                     .map(b -> ServerSentEvent.<Object>builder(b).event("arrivals").build())
                     .onErrorResume(e -> Mono.just(ServerSentEvent.<Object>builder(e.getMessage()).event("error").build()));
             Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
@@ -77,7 +116,4 @@ class ArrivalController {
         });
     }
 
-    private static boolean sameBoard(List<ArrivalBoards.Row> a, List<ArrivalBoards.Row> b) {
-        return a.equals(b);
-    }
 }

@@ -2,7 +2,10 @@ package city.onestop.transit.realtime;
 
 import city.onestop.transit.StopBoards;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,40 @@ class LiveStopBoards implements StopBoards {
                     log.debug("Live board of {} unavailable ({}); answering from the timetable", stopId, e.toString());
                     return scheduled.nextArrivals(stopId, limit);
                 });
+    }
+
+    @Override
+    public Mono<List<StopAlert>> activeAlerts(String stopId, @org.jspecify.annotations.Nullable String language) {
+        return boards.board(stopId, 0, HORIZON_MINUTES, language)
+                .map(board -> {
+                    Map<String, StopAlert> out = new LinkedHashMap<>();
+                    board.alerts().forEach(a -> out.putIfAbsent(a.id(), alert(a, List.of())));
+                    for (ArrivalBoards.Row row : board.arrivals()) {
+                        for (BoardAlerts.Alert a : row.alerts()) {
+                            StopAlert known = out.get(a.id());
+                            List<String> routes = new ArrayList<>(known == null ? List.of() : known.routeIds());
+                            if (row.routeId() != null && !routes.contains(row.routeId())) routes.add(row.routeId());
+                            out.put(a.id(), alert(a, routes));
+                        }
+                    }
+                    return List.copyOf(out.values());
+                })
+                .onErrorResume(e -> {
+                    log.debug("Alerts of {} unavailable ({})", stopId, e.toString());
+                    return Mono.just(List.of());
+                });
+    }
+
+    private static StopAlert alert(BoardAlerts.Alert a, List<String> routes) {
+        OffsetDateTime from = null, until = null;
+        if (!a.activePeriods().isEmpty()) {
+            // The period in force now is the one riders need; alerts list them in order, the first active wins.
+            BoardAlerts.Period p = a.activePeriods().get(0);
+            from = p.start() == null ? null : OffsetDateTime.parse(p.start());
+            until = p.end() == null ? null : OffsetDateTime.parse(p.end());
+        }
+        return new StopAlert(a.id(), a.effect(), a.cause(), a.headerText(), a.descriptionText(), a.url(), a.language(), from,
+                until, List.copyOf(routes));
     }
 
     private static UpcomingArrival arrival(ArrivalBoards.Row row) {

@@ -190,6 +190,43 @@ class HalifaxBoardTests {
         assertThat(missing).as("of " + checked + " predicted calls").isEmpty();
     }
 
+    /**
+     * Every (route, stop) pair an active alert of the capture informs: that stop's board rows of that route carry the
+     * alert (header in English, as given). Pairs and activity read from the Alerts textproto.
+     */
+    @Test
+    void rowsCarryTheAlertsOfTheirRouteAtTheirStop() {
+        GtfsRealtimeDecoder decoder = new GtfsRealtimeDecoder();
+        LiveSnapshot alerts = LiveSnapshot.of(FEED, FeedKind.ALERTS,
+                (FeedDecodeResult) decoder.decode(HalifaxCapture.bytes("Alerts.pb")), NOW);
+        int rows = 0;
+        for (Node e : HalifaxCapture.text("Alerts").all("entity")) {
+            Node a = e.one("alert");
+            boolean active = a.all("active_period").isEmpty() || a.all("active_period").stream().anyMatch(p ->
+                    (p.get("start") == null || Long.parseLong(p.get("start")) <= NOW.getEpochSecond())
+                            && (p.get("end") == null || Long.parseLong(p.get("end")) > NOW.getEpochSecond()));
+            for (Node ie : a.all("informed_entity")) {
+                String route = ie.get("route_id"), stop = ie.get("stop_id");
+                if (route == null || stop == null || !timetable.stops().containsKey(stop) || rows > 40) continue;
+                Duration age = Duration.between(vp.headerTimestamp(), NOW);
+                var board = boards().compute(timetable, timetable.stops().get(stop), new LiveView(vp, age, false),
+                        new LiveView(tu, age, false), new LiveView(alerts, age, false), NOW, Duration.ofMinutes(5),
+                        Duration.ofMinutes(35), List.of());
+                for (ArrivalBoards.Row r : board.arrivals()) {
+                    if (!r.routeId().equals(FEED + ":" + route)) continue;
+                    var ids = r.alerts().stream().map(BoardAlerts.Alert::id).toList();
+                    if (active) {
+                        assertThat(ids).as(route + " at " + stop).contains(e.get("id"));
+                        rows++;
+                    } else {
+                        assertThat(ids).doesNotContain(e.get("id"));
+                    }
+                }
+            }
+        }
+        assertThat(rows).isPositive();
+    }
+
     @Test
     void skippedAndCanceledCallsAreShownSo() {
         int skipped = 0, canceled = 0;
