@@ -16,7 +16,16 @@ final class CachedJson {
     private CachedJson() {}
 
     static ResponseEntity<byte[]> respond(ServerWebExchange exchange, byte[] body, Duration maxAge) {
-        String etag = "\"" + hash(body) + "\"";
+        return respond(exchange, body, etag(body), maxAge);
+    }
+
+    /** A strong ETag of the bytes: SHA-256, first 16 bytes, quoted. */
+    static String etag(byte[] body) {
+        return "\"" + hash(body) + "\"";
+    }
+
+    /** With an ETag computed once with the bytes (immutable per feed version: stops, routes). */
+    static ResponseEntity<byte[]> respond(ServerWebExchange exchange, byte[] body, String etag, Duration maxAge) {
         var cache = CacheControl.maxAge(maxAge).cachePublic();
         var ifNoneMatch = exchange.getRequest().getHeaders().getIfNoneMatch();
         if (ifNoneMatch.contains(etag) || ifNoneMatch.contains("*")) {

@@ -51,6 +51,24 @@ class TransitController {
     /** Always with seconds (OffsetDateTime.toString drops ":00"), offset as "+08:00" or "Z". */
     static final java.time.format.DateTimeFormatter RFC_3339 = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     private final Map<String, List<TransitQueries.StopTimeRow>> nearCache = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * A stop's and a route's response never change within a feed version (the version is in the key): their bytes and
+     * ETag are kept in memory, bounded, so a hot read costs neither a Redis round trip nor a hash.
+     */
+    private final Map<String, Body> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Body(byte[] bytes, String etag) {}
+
+    private Mono<Body> remembered(String key, Mono<byte[]> load) {
+        Body hit = bodies.get(key);
+        if (hit != null) return Mono.just(hit);
+        return load.map(bytes -> {
+            Body b = new Body(bytes, CachedJson.etag(bytes));
+            if (bodies.size() >= NEAR_CACHE_ENTRIES) bodies.clear();
+            bodies.put(key, b);
+            return b;
+        });
+    }
     private final CurrentVersions versions;
     private final TransitQueries queries;
     private final TransitCache cache;
@@ -104,14 +122,15 @@ class TransitController {
     Mono<ResponseEntity<byte[]>> stop(@PathVariable String stopId, ServerWebExchange exchange) {
         FeedVersion fv = version(stopId, "Stop");
         String gtfsId = TransitIds.parse(stopId).gtfsId();
-        return cache.getOrLoad(TransitCache.key(fv.versionId(), "stop", gtfsId), Mono.defer(() -> queries.versionData(fv.versionId())
+        String key = TransitCache.key(fv.versionId(), "stop", gtfsId);
+        return remembered(key, cache.getOrLoad(key, Mono.defer(() -> queries.versionData(fv.versionId())
                         .flatMap(data -> queries.findStop(fv.versionId(), gtfsId).map(s -> new StopView(stopId, fv.feedId(),
                                 s.code(), s.name(), s.lat(), s.lon(), s.locationType(),
                                 s.parentStation() == null ? null : TransitIds.of(fv.feedId(), s.parentStation()),
                                 s.wheelchairBoarding(), routeRefs(fv, data.routes(), s.routeIds()))))
-                        .map(json::writeValueAsBytes)))
+                        .map(json::writeValueAsBytes))))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
-                .map(body -> CachedJson.respond(exchange, body, STATIC_MAX_AGE));
+                .map(body -> CachedJson.respond(exchange, body.bytes(), body.etag(), STATIC_MAX_AGE));
     }
 
     @GetMapping("/routes")

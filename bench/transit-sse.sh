@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# 1,000 concurrent SSE board subscribers on the packaged jar (local profile: demo city, simulated buses polled every
+# 10 s): each must receive every board update, and the heap must stay under 512 MB. Run from the project root:
+#   bench/transit-sse.sh            (SUBSCRIBERS=1000 SECONDS=75 by default)
+# Needs: JDK 17 (jcmd), Maven, python3. Loopback addresses only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="$(mktemp -d /tmp/onestop-sse-XXXX)"
+JAR=target/onestop-0.1.0-SNAPSHOT.jar
+SUBSCRIBERS="${SUBSCRIBERS:-1000}"
+SECONDS_RUN="${SECONDS_RUN:-75}"
+[ -f "$JAR" ] || mvn -o -q -DskipTests package
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+APP_PORT=$(free_port)
+ulimit -n 8192 || true
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --onestop.data-dir="$WORK/data" \
+  --logging.level.root=WARN --logging.level.city.onestop=INFO >"$WORK/app.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
+BASE="http://127.0.0.1:$APP_PORT/api/v1/transit"
+STOP=""
+for i in $(seq 1 120); do
+  STOP=$(python3 - "$BASE" 2>/dev/null <<'PY' || true
+import json, sys, urllib.request
+base = sys.argv[1]
+stops = json.load(urllib.request.urlopen(base + "/stops?lat=23.13&lon=113.27&radius=3000&limit=100"))["items"]
+best = max(((sum(1 for r in json.load(urllib.request.urlopen(base + "/stops/" + s["id"] + "/arrivals"))["arrivals"]
+                 if "vehicleId" in r), s["id"]) for s in stops), default=(0, ""))
+print(best[1] if best[0] > 0 else "")
+PY
+)
+  [ -n "$STOP" ] && break; sleep 1
+done
+echo "stop $STOP; $SUBSCRIBERS subscribers for $SECONDS_RUN s"
+cat >"$WORK/subscribers.py" <<'PY'
+import asyncio, sys, time, collections
+port, stop, n, secs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+counts = [0] * n
+bodies = [collections.OrderedDict() for _ in range(n)]
+async def sub(i):
+    r, w = await asyncio.open_connection("127.0.0.1", port)
+    w.write((f"GET /api/v1/transit/stops/{stop}/arrivals/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").encode())
+    await w.drain()
+    end = time.monotonic() + secs
+    data = None
+    try:
+        while time.monotonic() < end:
+            line = await asyncio.wait_for(r.readline(), timeout=max(0.1, end - time.monotonic()))
+            if not line: break
+            if line.startswith(b"event:arrivals") or line.startswith(b"event: arrivals"):
+                data = True
+            elif data and line.startswith(b"data:"):
+                counts[i] += 1
+                bodies[i][hash(line)] = True
+                data = None
+    except asyncio.TimeoutError:
+        pass
+    w.close()
+async def main():
+    tasks = []
+    for i in range(n):
+        tasks.append(asyncio.create_task(sub(i)))
+        if i % 100 == 99: await asyncio.sleep(0.2)
+    await asyncio.gather(*tasks, return_exceptions=True)
+asyncio.run(main())
+c = collections.Counter(counts)
+print("boards received per subscriber (count: subscribers):", dict(sorted(c.items())))
+distinct = collections.Counter(len(b) for b in bodies)
+print("distinct boards per subscriber:", dict(sorted(distinct.items())))
+PY
+python3 "$WORK/subscribers.py" "$APP_PORT" "$STOP" "$SUBSCRIBERS" "$SECONDS_RUN" &
+SUBS=$!
+sleep $((SECONDS_RUN / 2))
+echo "heap with $SUBSCRIBERS subscribers connected (before and after a full GC):"
+jcmd $APP GC.heap_info | sed -n 1,3p
+jcmd $APP GC.run >/dev/null; jcmd $APP GC.heap_info | sed -n 1,3p
+wait $SUBS
+grep -c "ERROR" "$WORK/app.log" | xargs echo "ERROR lines in the app log:"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
