@@ -44,6 +44,27 @@ class DemoFeedsTests {
     }
 
     @Test
+    void lineLevelRoutesReportLikeChineseBusGpsLineAndPositionOnly() {
+        Instant now = FIRST.plusSeconds(17 * 60);
+        var trips = timetable();
+        FeedDecodeResult all = decode(DemoFeeds.vehiclePositions(trips, now).toByteArray());
+        FeedDecodeResult lines = decode(DemoFeeds.vehiclePositions(trips, now, java.util.Set.of("R1")).toByteArray());
+        assertThat(lines.vehicles()).hasSameSizeAs(all.vehicles()).isNotEmpty();
+        for (VehicleState v : lines.vehicles()) {
+            assertThat(v.trip().tripId()).isNull();
+            assertThat(v.trip().startDate()).isNull();
+            assertThat(v.trip().routeId()).isEqualTo("R1");
+            assertThat(v.timestamp()).isNull();
+            assertThat(v.bearing()).isNotNull();
+        }
+        // The same buses at the same places, only what they say differs.
+        assertThat(lines.vehicles()).extracting(VehicleState::lat).containsExactlyElementsOf(
+                all.vehicles().stream().map(VehicleState::lat).toList());
+        // A line-level GPS system publishes no trip updates.
+        assertThat(decode(DemoFeeds.tripUpdates(trips, now, java.util.Set.of("R1")).toByteArray()).tripUpdates()).isEmpty();
+    }
+
+    @Test
     void eachRunningBusIsWhereItsDelayedTimetablePutsIt() {
         Instant now = FIRST.plusSeconds(17 * 60);
         var trips = timetable();
