@@ -109,6 +109,21 @@ class LiveState implements SmartLifecycle {
                 .onErrorMap(e -> !(e instanceof ProblemException), LiveState::unavailable);
     }
 
+    /**
+     * Drops a feed's live state here and in Redis (a feed taken out of service; a test's throwaway feed): its
+     * snapshots no longer count towards any list's age or staleness. Other instances keep their near copy until
+     * they restart; a later poll of the feed starts afresh.
+     */
+    Mono<Void> forget(String feedId) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (FeedKind kind : FeedKind.values()) {
+            near.remove(key(feedId, kind));
+            keys.add(RedisKeys.snapshot(feedId, kind));
+            keys.add(RedisKeys.snapshotVersion(feedId, kind));
+        }
+        return redis.delete(keys.toArray(String[]::new)).timeout(config.requestTimeout()).then();
+    }
+
     /** Near cache only, never Redis: for metrics and anything that must not wait. */
     Optional<LiveSnapshot> peek(String feedId, FeedKind kind) {
         return Optional.ofNullable(near.get(key(feedId, kind)));

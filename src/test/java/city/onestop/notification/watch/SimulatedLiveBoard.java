@@ -48,5 +48,10 @@ class SimulatedLiveBoard implements BeanPostProcessor {
                         a.scheduledArrival(), ArrivalStatus.PREDICTED, away);
             }).toList());
         }
+
+        @Override
+        public Mono<List<StopAlert>> activeAlerts(String stopId, String language) {
+            return real.activeAlerts(stopId, language);
+        }
     }
 }

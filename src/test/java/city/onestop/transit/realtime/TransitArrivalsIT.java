@@ -60,12 +60,15 @@ class TransitArrivalsIT {
 
     private final FeedServer agency = new FeedServer();
     private final List<Disposable> running = new CopyOnWriteArrayList<>();
+    private final List<String> feeds = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
         running.forEach(Disposable::dispose);
         agency.close();
         clock.reset();
+        // Snapshots stamped at the moved clock would look hours old to the next test's lists (stale): drop them.
+        feeds.forEach(f -> state.forget(f).block(Duration.ofSeconds(10)));
     }
 
     /** 10:00 today in the demo city, when all its day lines run; the clock ticks on from there. */
@@ -77,6 +80,7 @@ class TransitArrivalsIT {
 
     /** A fresh demo city under its own feed id, its timetable loaded (imported at the real time: the token is valid). */
     private Timetables.Timetable importCity(String feedId) {
+        feeds.add(feedId);
         web.post().uri("/api/v1/admin/transit/feeds/{f}/imports", feedId)
                 .headers(h -> h.setBearerAuth(tokens.issue(UUID.randomUUID(), Set.of(Role.ADMIN)).value()))
                 .contentType(MediaType.parseMediaType("application/zip"))
