@@ -79,8 +79,9 @@ class BookingService {
     private Mono<AppointmentStore.Taken> take(UUID citizenId, UUID patient, UUID slotId, Instant holdUntil, UUID from, Instant now) {
         return appointments.take(citizenId, patient, slotId, holdUntil, from, now)
                 .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
-                        e -> appointments.expireHolds(now, slotId, null).hasElements()
-                                .flatMap(freed -> freed ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
+                        // collectList, not hasElements: cancelling the statement mid-result would leave the connection busy.
+                        e -> appointments.expireHolds(now, slotId, null).collectList()
+                                .flatMap(freed -> !freed.isEmpty() ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
     }
 
     Mono<Views.Appointment> hold(UUID citizenId, UUID slotId, UUID patientId) {
