@@ -34,6 +34,13 @@ public interface Idempotency {
     <T> Mono<ResponseEntity<Object>> execute(IdempotentRequest request, int successStatus, Function<Claim.Fresh, Mono<T>> action);
 
     /**
+     * The stored response of a completed key (one read, no transaction), for a caller that can refuse the action
+     * without running it (a booking of a slot known to be full): a replay must still answer as the first time did.
+     * Empty if the key is unused or expired; 422 for the key used with another request.
+     */
+    Mono<ResponseEntity<Object>> findReplay(IdempotentRequest request);
+
+    /**
      * Claims the key (committed at once), runs {@code flow} with the claim, and releases the claim if the flow
      * ends in an error or is cancelled before its final transaction completed or failed it. A completed key
      * replays without running the flow.

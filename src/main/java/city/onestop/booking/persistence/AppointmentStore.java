@@ -103,6 +103,14 @@ public class AppointmentStore {
                 .flatMap(Mono::error);
     }
 
+    /** The slot's department, if the slot exists. */
+    public Mono<UUID> findSlotDepartment(UUID slotId) {
+        return db.sql("SELECT department_id FROM slots WHERE id = :slot")
+                .bind("slot", slotId)
+                .map(row -> row.get("department_id", UUID.class))
+                .one();
+    }
+
     /** Turns the citizen's unexpired hold into a booking; an expired or unknown one is an error. */
     public Mono<UUID> confirmHold(UUID citizenId, UUID holdId, Instant now) {
         return db.sql("""

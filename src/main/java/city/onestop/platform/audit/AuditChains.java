@@ -14,7 +14,7 @@ import java.util.UUID;
  */
 final class AuditChains {
 
-    static final int CHAINS = 16;
+    static final int CHAINS = 256;
     static final int LOCK_NAMESPACE = 0x0A0D17;
     static final Link GENESIS = new Link(0, "0".repeat(64));
 

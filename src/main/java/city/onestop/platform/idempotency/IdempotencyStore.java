@@ -76,6 +76,17 @@ class IdempotencyStore implements Idempotency {
                 .as(tx::transactional);
     }
 
+    @Override
+    public Mono<ResponseEntity<Object>> findReplay(IdempotentRequest request) {
+        return Mono.defer(() -> {
+            String fingerprint = fingerprint(request);
+            OffsetDateTime now = now();
+            return find(request)
+                    .flatMap(e -> Mono.justOrEmpty(decide(e, fingerprint, now)))
+                    .map(claim -> Idempotency.replay((Claim.Replay) claim));
+        });
+    }
+
     /** Held until the transaction ends; a second request with the key meanwhile is told it is in flight. */
     private Mono<Void> lock(IdempotentRequest request) {
         return db.sql("SELECT pg_try_advisory_xact_lock(:k) AS locked")
