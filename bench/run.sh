@@ -122,6 +122,7 @@ STOP_URL="$BASE/api/v1/transit/stops/demo:E5"
 for _ in $(seq 1 120); do curl -sf "$STOP_URL" -o "$WORK/stop.json" && break; sleep 1; done
 [ -s "$WORK/stop.json" ] || { echo "no stop $STOP_URL"; curl -si "$STOP_URL" | head -5; exit 1; }
 mkdir -p "$WORK/nginx"
+chmod 755 "$WORK"; chmod 644 "$WORK/stop.json"   # nginx's workers run unprivileged
 cat > "$WORK/nginx/nginx.conf" <<NGINX
 worker_processes auto;
 daemon off;
