@@ -103,9 +103,13 @@ public class AppointmentStore {
                 .flatMap(Mono::error);
     }
 
-    /** The slot's department, if the slot exists. */
-    public Mono<UUID> findSlotDepartment(UUID slotId) {
-        return db.sql("SELECT department_id FROM slots WHERE id = :slot")
+    /**
+     * The slot's department if every place taken in it is a booking, not a hold: a hold frees its place by expiring,
+     * which bumps no availability version, so a slot full of holds must never be remembered as full.
+     */
+    public Mono<UUID> findDepartmentIfNoHolds(UUID slotId) {
+        return db.sql("SELECT s.department_id FROM slots s WHERE s.id = :slot "
+                        + "AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.slot_id = s.id AND a.status = 'PENDING')")
                 .bind("slot", slotId)
                 .map(row -> row.get("department_id", UUID.class))
                 .one();

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Keys: {@code booking:avail-version:{departmentId}} (counter),
  * {@code booking:avail:{departmentId}:{version}:{query}} (JSON page), and
- * {@code booking:slot-full:{slotId}} ("{departmentId}:{version}" when an attempt last found the slot full).
+ * {@code booking:slot-full:{slotId}} ("{departmentId}:{version}" when an attempt last found the slot full of
+ * bookings; a slot whose places include holds is never marked, since an expiring hold bumps no version).
  *
  * <p>A slot known full is refused without a database round trip while its department's version is the one it was
  * marked full at (any cancellation, expiry or capacity change bumps it) and for at most the TTL (1 s) otherwise.

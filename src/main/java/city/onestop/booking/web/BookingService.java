@@ -121,7 +121,7 @@ class BookingService {
                                                     "appointment:" + taken.appointmentId())
                                             .then(appointments.get(taken.appointmentId())))))
                             .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
-                                    e -> appointments.findSlotDepartment(slotId)
+                                    e -> appointments.findDepartmentIfNoHolds(slotId)
                                             .flatMap(department -> cache.markFull(slotId, department))
                                             .then(Mono.error(e))));
         }
