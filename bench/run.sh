@@ -81,6 +81,16 @@ function done(summary, latency, requests)
   local t2, t4, t5, t0 = 0, 0, 0, 0
   for _, t in ipairs(threads) do t2 = t2 + t:get("s2"); t4 = t4 + t:get("s4"); t5 = t5 + t:get("s5"); t0 = t0 + t:get("other") end
   local secs = summary.duration / 1e6
+  -- A script that stops its threads after a quota (the booking surge) records when it started and finished.
+  local first, last = nil, 0
+  for _, t in ipairs(threads) do
+    local st, fi = t:get("started"), t:get("finished")
+    if st and fi and fi > 0 then
+      if first == nil or st < first then first = st end
+      if fi > last then last = fi end
+    end
+  end
+  if first and last > first then secs = last - first end
   io.write(string.format("RESULT rps=%.0f p50=%.1f p90=%.1f p99=%.1f max=%.1f n=%d s2xx=%d s4xx=%d s5xx=%d other=%d errors=%d secs=%.1f\n",
     summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, summary.requests, t2, t4, t5, t0,
@@ -261,7 +271,8 @@ local slots, citizens = {}, {}
 for line in io.lines("$2") do slots[#slots + 1] = line end
 for line in io.lines("$3") do citizens[#citizens + 1] = line end
 local quota = $4 / 2
-function init(args) counter = id; answered = 0 end
+local function now() local p = io.popen("date +%s.%N"); local t = tonumber(p:read("*l")); p:close(); return t end
+function init(args) counter = id; answered = 0; started = now(); finished = 0 end
 request = function()
   local i = counter
   counter = counter + 2
@@ -274,7 +285,7 @@ end
 response = function(status, headers, body)
   count(status, body)
   answered = answered + 1
-  if answered >= quota then wrk.thread:stop() end
+  if answered >= quota and finished == 0 then finished = now(); wrk.thread:stop() end
 end
 LUA
   } > "$1"
@@ -283,7 +294,7 @@ book_lua "$WORK/book-warm.lua" "$WORK/slots-warm.txt" "$WORK/citizens-warm.txt" 
 book_lua "$WORK/book.lua" "$WORK/slots.txt" "$WORK/citizens.txt" 10000
 wrk -t2 -c200 -d60s -s "$WORK/book-warm.lua" "$BASE" > "$WORK/book.warm" 2>&1 || true
 LOAD_BOOK=$(cut -d' ' -f1 /proc/loadavg)
-wrk -t2 -c200 -d120s --timeout 10s -s "$WORK/book.lua" "$BASE" > "$WORK/book.out" 2>&1
+wrk -t2 -c200 -d60s --timeout 10s -s "$WORK/book.lua" "$BASE" > "$WORK/book.out" 2>&1
 ROWS[book]="$(grep '^RESULT' "$WORK/book.out" || echo 'RESULT missing') load=$LOAD_BOOK"
 echo "== booking surge: ${ROWS[book]}"
 grep '^SAMPLE' "$WORK/book.out" || true
