@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Matches API requests that no controller or router handles, so that security lets them through to the
- * 404 instead of answering 401: clients learn "no such route" whether or not they sent a token. A path
+ * 404 instead of answering 401: clients learn "no such route" whether or not they sent a token (also for
+ * {@code /actuator/**} on the API port when Actuator has a port of its own). A path
  * that exists with another method is not unknown (it stays behind authentication, then answers 405).
  */
 @Component
@@ -27,7 +28,9 @@ class UnknownRoutes implements ServerWebExchangeMatcher {
 
     @Override
     public Mono<MatchResult> matches(ServerWebExchange exchange) {
-        if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
+        String path = exchange.getRequest().getPath().value();
+        // Actuator paths too: with a management port they are unknown here, and a 404 says so to everyone.
+        if (!path.startsWith("/api/") && !path.startsWith("/actuator")) {
             return MatchResult.notMatch();
         }
         List<HandlerMapping> candidates = mappings.orderedStream()

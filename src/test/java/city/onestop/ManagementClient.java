@@ -1,0 +1,19 @@
+package city.onestop;
+
+import java.time.Duration;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A client for Actuator, which listens on the management port ({@code @LocalManagementPort}), not the API port.
+ */
+public final class ManagementClient {
+
+    private ManagementClient() {}
+
+    public static WebTestClient on(int managementPort) {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + managementPort)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+}
