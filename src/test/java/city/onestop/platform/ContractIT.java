@@ -183,7 +183,7 @@ class ContractIT {
 
     private EntityExchangeResult<byte[]> call(HttpMethod method, String uri, String token, Object body,
             Map<String, String> headers, int expectedStatus) {
-        WebTestClient.RequestBodySpec spec = web.method(method).uri(java.net.URI.create(uri));
+        WebTestClient.RequestBodySpec spec = web.method(method).uri(uri);
         if (token != null) {
             spec.headers(h -> h.setBearerAuth(token));
         }
@@ -209,7 +209,7 @@ class ContractIT {
 
     /** A stream's first event: its status and media type are recorded, its body is not a JSON document. */
     private void stream(String uri, String token) {
-        WebTestClient.RequestHeadersSpec<?> spec = web.get().uri(java.net.URI.create(uri)).accept(MediaType.TEXT_EVENT_STREAM);
+        WebTestClient.RequestHeadersSpec<?> spec = web.get().uri(uri).accept(MediaType.TEXT_EVENT_STREAM);
         if (token != null) {
             spec = spec.headers(h -> h.setBearerAuth(token));
         }
