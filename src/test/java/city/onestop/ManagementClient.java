@@ -14,6 +14,8 @@ public final class ManagementClient {
         return WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + managementPort)
                 .responseTimeout(Duration.ofSeconds(30))
+                // The Prometheus page is larger than the client's default 256 KiB buffer.
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();
     }
 }
