@@ -2,6 +2,7 @@ package city.onestop.platform.security;
 
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
@@ -21,6 +22,7 @@ import reactor.core.publisher.Mono;
 class UnknownRoutes implements ServerWebExchangeMatcher {
 
     private final ObjectProvider<HandlerMapping> mappings;
+    private volatile List<HandlerMapping> candidates;
 
     UnknownRoutes(ObjectProvider<HandlerMapping> mappings) {
         this.mappings = mappings;
@@ -30,16 +32,32 @@ class UnknownRoutes implements ServerWebExchangeMatcher {
     public Mono<MatchResult> matches(ServerWebExchange exchange) {
         String path = exchange.getRequest().getPath().value();
         // Actuator paths too: with a management port they are unknown here, and a 404 says so to everyone.
-        if (!path.startsWith("/api/") && !path.startsWith("/actuator")) {
+        // A request with a bearer token was authenticated (or refused with 401) before authorization runs, and
+        // authenticated() lets it through to the 404 too: the route lookup here would only repeat the dispatcher's.
+        if ((!path.startsWith("/api/") && !path.startsWith("/actuator")) || hasBearerToken(exchange)) {
             return MatchResult.notMatch();
         }
-        List<HandlerMapping> candidates = mappings.orderedStream()
-                .filter(m -> m instanceof RequestMappingHandlerMapping || m instanceof RouterFunctionMapping)
-                .toList();
-        return Flux.fromIterable(candidates)
+        return Flux.fromIterable(candidates())
                 .concatMap(m -> m.getHandler(exchange).map(h -> Boolean.TRUE).onErrorReturn(Boolean.TRUE))
                 .next()
                 .defaultIfEmpty(Boolean.FALSE)
                 .flatMap(found -> found ? MatchResult.notMatch() : MatchResult.match());
+    }
+
+    private static boolean hasBearerToken(ServerWebExchange exchange) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /** The mappings are fixed once the context runs; looked up on first use, not per request. */
+    private List<HandlerMapping> candidates() {
+        List<HandlerMapping> found = candidates;
+        if (found == null) {
+            found = mappings.orderedStream()
+                    .filter(m -> m instanceof RequestMappingHandlerMapping || m instanceof RouterFunctionMapping)
+                    .toList();
+            candidates = found;
+        }
+        return found;
     }
 }
