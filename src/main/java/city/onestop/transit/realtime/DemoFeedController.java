@@ -40,14 +40,14 @@ class DemoFeedController {
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
-    @GetMapping("/api/v1/demo/gtfs-rt/vehicle-positions.pb")
+    @GetMapping(path = "/api/v1/demo/gtfs-rt/vehicle-positions.pb", produces = "application/x-protobuf")
     @Operation(operationId = "getDemoVehiclePositions", summary = "Demo city VehiclePositions (GTFS-realtime protobuf)")
     @SecurityRequirements
     Mono<ResponseEntity<byte[]>> vehiclePositions() {
         return feed(true);
     }
 
-    @GetMapping("/api/v1/demo/gtfs-rt/trip-updates.pb")
+    @GetMapping(path = "/api/v1/demo/gtfs-rt/trip-updates.pb", produces = "application/x-protobuf")
     @Operation(operationId = "getDemoTripUpdates", summary = "Demo city TripUpdates (GTFS-realtime protobuf)")
     @SecurityRequirements
     Mono<ResponseEntity<byte[]>> tripUpdates() {
