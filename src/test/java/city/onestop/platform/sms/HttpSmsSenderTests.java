@@ -51,12 +51,12 @@ class HttpSmsSenderTests {
 
     HttpSmsSender sender(int retries, int breakerCalls) {
         // Generous per-attempt timeout: the first request of a JVM on a busy machine loads Netty and Jackson.
-        return sender(retries, breakerCalls, Duration.ofSeconds(5));
+        return sender(retries, breakerCalls, Duration.ofSeconds(20));
     }
 
     HttpSmsSender sender(int retries, int breakerCalls, Duration timeout) {
         return new HttpSmsSender(new SmsSettings(server.url("/sms/v1").toString(), "key-123", false, timeout,
-                Duration.ofSeconds(1), retries, Duration.ofMillis(10), breakerCalls, breakerCalls, 50f, Duration.ofMinutes(5)),
+                Duration.ofSeconds(5), retries, Duration.ofMillis(10), breakerCalls, breakerCalls, 50f, Duration.ofMinutes(5)),
                 CLOCK, new SimpleMeterRegistry());
     }
 
@@ -74,7 +74,7 @@ class HttpSmsSenderTests {
         answers.add(accepted("m-1"));
         StepVerifier.create(sender(1, 10).send(PHONE, "验证码 123456", "link-42"))
                 .expectNext(new SmsReceipt("m-1", Instant.parse("2026-03-01T08:00:01Z")))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(60));
         RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
         assertThat(request.getMethod()).isEqualTo("POST");
         assertThat(request.getUrl().encodedPath()).isEqualTo("/sms/v1/messages");
@@ -92,7 +92,7 @@ class HttpSmsSenderTests {
                 .body("{\"messageId\":\"m-2\"}").build());
         StepVerifier.create(sender(0, 10).send(PHONE, "hi", "k"))
                 .expectNext(new SmsReceipt("m-2", CLOCK.instant()))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(60));
     }
 
     @Test
@@ -102,7 +102,7 @@ class HttpSmsSenderTests {
         StepVerifier.create(sender(3, 10).send(PHONE, "hi", "k"))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SmsRejected.class)
                         .satisfies(r -> assertThat(((SmsRejected) r).providerStatus()).isEqualTo(400)))
-                .verify(Duration.ofSeconds(20));
+                .verify(Duration.ofSeconds(60));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
@@ -112,7 +112,7 @@ class HttpSmsSenderTests {
         answers.add(accepted("m-3"));
         StepVerifier.create(sender(1, 10).send(PHONE, "hi", "same-key"))
                 .assertNext(r -> assertThat(r.providerMessageId()).isEqualTo("m-3"))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(60));
         assertThat(server.getRequestCount()).isEqualTo(2);
         assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Idempotency-Key")).isEqualTo("same-key");
         assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Idempotency-Key")).isEqualTo("same-key");
@@ -125,7 +125,7 @@ class HttpSmsSenderTests {
         answers.add(accepted("too-late"));
         StepVerifier.create(sender(1, 10).send(PHONE, "hi", "k"))
                 .expectError(SmsUnavailable.class)
-                .verify(Duration.ofSeconds(20));
+                .verify(Duration.ofSeconds(60));
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
@@ -134,7 +134,7 @@ class HttpSmsSenderTests {
         answers.add(status(429));
         StepVerifier.create(sender(0, 10).send(PHONE, "hi", "k"))
                 .expectError(SmsUnavailable.class)
-                .verify(Duration.ofSeconds(20));
+                .verify(Duration.ofSeconds(60));
     }
 
     @Test
@@ -142,7 +142,7 @@ class HttpSmsSenderTests {
         answers.add(new MockResponse.Builder(accepted("slow")).headersDelay(8, TimeUnit.SECONDS).build());
         StepVerifier.create(sender(0, 10, Duration.ofSeconds(2)).send(PHONE, "hi", "k"))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SmsUnavailable.class).hasMessageContaining("in time"))
-                .verify(Duration.ofSeconds(20));
+                .verify(Duration.ofSeconds(60));
     }
 
     @Test
@@ -150,13 +150,13 @@ class HttpSmsSenderTests {
         HttpSmsSender sender = sender(0, 4);
         for (int i = 0; i < 4; i++) {
             answers.add(status(500));
-            StepVerifier.create(sender.send(PHONE, "hi", "k" + i)).expectError(SmsUnavailable.class).verify(Duration.ofSeconds(20));
+            StepVerifier.create(sender.send(PHONE, "hi", "k" + i)).expectError(SmsUnavailable.class).verify(Duration.ofSeconds(60));
         }
         int before = server.getRequestCount();
         answers.add(accepted("blocked"));
         StepVerifier.create(sender.send(PHONE, "hi", "k-after"))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SmsUnavailable.class).hasMessageContaining("circuit breaker"))
-                .verify(Duration.ofSeconds(20));
+                .verify(Duration.ofSeconds(60));
         assertThat(server.getRequestCount()).isEqualTo(before);
     }
 
@@ -165,11 +165,11 @@ class HttpSmsSenderTests {
         HttpSmsSender sender = sender(0, 2);
         for (int i = 0; i < 3; i++) {
             answers.add(status(422));
-            StepVerifier.create(sender.send(PHONE, "hi", "k" + i)).expectError(SmsRejected.class).verify(Duration.ofSeconds(20));
+            StepVerifier.create(sender.send(PHONE, "hi", "k" + i)).expectError(SmsRejected.class).verify(Duration.ofSeconds(60));
         }
-        StepVerifier.create(sender.send("13800138000", "hi", "k")).expectError(SmsRejected.class).verify(Duration.ofSeconds(20));
+        StepVerifier.create(sender.send("13800138000", "hi", "k")).expectError(SmsRejected.class).verify(Duration.ofSeconds(60));
         answers.add(accepted("m-4"));
-        StepVerifier.create(sender.send(PHONE, "hi", "k-ok")).expectNextCount(1).verifyComplete();
+        StepVerifier.create(sender.send(PHONE, "hi", "k-ok")).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(60));
         assertThat(server.getRequestCount()).isEqualTo(4);
     }
 
@@ -177,14 +177,14 @@ class HttpSmsSenderTests {
     void withoutAProviderEverySendIsUnavailable() {
         HttpSmsSender sender = new HttpSmsSender(new SmsSettings("", "", false, null, null, null, null, 0, 0, 0, null), CLOCK,
                 new SimpleMeterRegistry());
-        StepVerifier.create(sender.send(PHONE, "hi", "k")).expectError(SmsUnavailable.class).verify(Duration.ofSeconds(5));
+        StepVerifier.create(sender.send(PHONE, "hi", "k")).expectError(SmsUnavailable.class).verify(Duration.ofSeconds(60));
     }
 
     @Test
     void theSimulatedSenderDeliversAKeyOnce() {
         SimulatedSmsSender simulated = new SimulatedSmsSender(CLOCK);
         SmsReceipt first = simulated.send(PHONE, "code 1", "k").block(Duration.ofSeconds(5));
-        StepVerifier.create(simulated.send(PHONE, "code 1", "k")).expectNext(first).verifyComplete();
-        StepVerifier.create(simulated.send("bad", "x", "k2")).expectError(SmsRejected.class).verify(Duration.ofSeconds(5));
+        StepVerifier.create(simulated.send(PHONE, "code 1", "k")).expectNext(first).expectComplete().verify(Duration.ofSeconds(60));
+        StepVerifier.create(simulated.send("bad", "x", "k2")).expectError(SmsRejected.class).verify(Duration.ofSeconds(60));
     }
 }

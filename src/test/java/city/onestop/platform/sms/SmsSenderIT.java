@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import city.onestop.IntegrationTest;
 import city.onestop.platform.SmsSender;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,10 +24,10 @@ class SmsSenderIT {
         int before = SmsFake.get().messagesTo(phone).size();
         StepVerifier.create(sms.send(phone, "OneStop 验证码 424242", key).then(sms.send(phone, "OneStop 验证码 424242", key)))
                 .assertNext(r -> assertThat(r.providerMessageId()).startsWith("fake-"))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(60));
         assertThat(sms).isInstanceOf(HttpSmsSender.class);
         assertThat(SmsFake.get().messagesTo(phone)).hasSize(before + 1);
         assertThat(SmsFake.get().lastCode(phone)).contains("424242");
-        StepVerifier.create(sms.send(phone, "x", "k")).expectNextCount(1).verifyComplete();
+        StepVerifier.create(sms.send(phone, "x", "k")).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(60));
     }
 }
