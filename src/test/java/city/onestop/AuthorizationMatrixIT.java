@@ -89,6 +89,8 @@ class AuthorizationMatrixIT {
         openWithBody("POST /api/v1/auth/login", "{}",                                                        400),
         openWithBody("POST /api/v1/auth/refresh", "{}",                                                      400),
         openWithBody("POST /api/v1/auth/logout", "{}",                                                       400),
+        openWithBody("POST /api/v1/auth/password-resets", "{}",                                              400),
+        openWithBody("POST /api/v1/auth/password-resets/confirmation", "{}",                                 400),
         open("GET /api/v1/booking/hospitals",                                                                200),
         open("GET /api/v1/booking/hospitals/{hospitalId}",                                                   200),
         open("GET /api/v1/booking/hospitals/{hospitalId}/departments",                                       200),
@@ -113,6 +115,9 @@ class AuthorizationMatrixIT {
         // Only the owner is a registered citizen; the other callers' tokens name no account.
         row("GET /api/v1/me",                                                             401, 200, 404, 404, 404, 404),
         row("GET /api/v1/me/activity",                                                    401, 200, 200, 200, 200, 200),
+        row("GET /api/v1/me/export",                                                      401, 200, 404, 404, 404, 404),
+        // Without the password the owner is refused (403): the matrix must not delete its own fixture.
+        rowWithBody("POST /api/v1/me/deletion", "{}",                                     401, 403, 404, 404, 404, 404),
         row("GET /api/v1/me/notifications",                                               401, 200, 200, 200, 200, 200),
         row("GET /api/v1/me/notifications/stream",                                        401, 200, 200, 200, 200, 200),
         row("GET /api/v1/me/dashboard",                                                   401, 200, 200, 200, 200, 200),
