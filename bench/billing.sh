@@ -11,16 +11,17 @@ command -v jq >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get ins
 
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+MGMT_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SECRET=$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')
 BASE=http://127.0.0.1:$PORT
 
 [ -f target/onestop-0.1.0-SNAPSHOT.jar ] || mvn -o -q package -DskipTests
 java -Xmx1g -jar target/onestop-0.1.0-SNAPSHOT.jar --spring.profiles.active=local --server.port="$PORT" \
-  --onestop.security.jwt.secret="$SECRET" --onestop.data-dir="$WORK/data" --onestop.embedded.ephemeral=true \
+  --management.server.port="$MGMT_PORT" --onestop.security.jwt.secret="$SECRET" --onestop.data-dir="$WORK/data" --onestop.embedded.ephemeral=true \
   --onestop.rate-limit.enabled=false --logging.level.root=WARN > "$WORK/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "$BASE/actuator/health/readiness" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 
 token() { # subject role
   python3 - "$SECRET" "$1" "$2" <<'PY'

@@ -13,7 +13,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 APP_PORT=$(free_port); NGINX_PORT=$(free_port)
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --onestop.data-dir="$WORK/data" \
+java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --management.server.port=-1 --onestop.data-dir="$WORK/data" \
   --logging.level.root=WARN --logging.level.city.onestop=INFO >"$WORK/app.log" 2>&1 &
 APP=$!
 NGINX_PID=""

@@ -30,14 +30,9 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // The same lock taken exclusively (flushing commands queued while disconnected, on reconnect): a BlockHound
         // error thrown there would leave the endpoint's writer count broken and hang every later command.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
-        // Spring Data Redis hands out its one shared Lettuce connection under a short lock; the connection itself
-        // is opened at start-up (RedisConnectionWarmUp), so inside the lock there is only a field read.
-        builder.allowBlockingCallsInside(
-                "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection", "getConnection");
-        // Every path into that factory's ReentrantLock. A BlockingOperationError thrown while parking inside
-        // lock() leaves a dead waiter in the lock's queue and every later caller waits forever: seen as a stalled
-        // suite (a thread dump showed all Redis callers parked in doInLock after such an error).
-        builder.allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory", "doInLock");
+        // Nothing for Spring Data Redis's connection lock: requests never take it (platform.redis.HeldRedisConnectionFactory
+        // holds the one connection), and nothing for Jackson's deserializer-cache lock: every request body type is
+        // prepared at start-up (platform.web.JsonCodecWarmUp). A BlockingOperationError from either is a real defect.
         // Netty 4.2's adaptive buffer allocator takes a StampedLock for a moment when it grows its magazines under
         // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
         // never I/O.

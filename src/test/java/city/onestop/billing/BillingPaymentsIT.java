@@ -52,6 +52,9 @@ class BillingPaymentsIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
+
     BillingFixtures fx;
     ProviderFake provider = ProviderFake.get();
 
@@ -389,7 +392,7 @@ class BillingPaymentsIT {
 
     @Test
     void providerCircuitBreakerAndBulkheadAreExportedAsMetrics() {
-        String metrics = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        String metrics = city.onestop.ManagementClient.on(managementPort).get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(metrics).contains("resilience4j_circuitbreaker_state").contains("resilience4j_bulkhead_available_concurrent_calls")
                 .contains("name=\"payment-provider\"");

@@ -67,8 +67,37 @@ class OpenApiIT {
         assertThat((List<Object>) login.get("security")).isEmpty();
         Map<String, Object> me = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("paths"))
                 .get("/api/v1/me")).get("get");
-        assertThat(me.get("security")).as("/me uses the document's default bearer requirement").isNull();
+        assertThat((List<Object>) me.get("security")).as("/me states the bearer requirement itself")
+                .containsExactly(Map.of("bearerAuth", List.of()));
         assertThat((Map<String, Object>) me.get("responses")).containsKey("401");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOperationStatesItsSecurityAndRealMediaTypes() {
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document().get("paths");
+        List<String> problems = new ArrayList<>();
+        paths.forEach((path, item) -> item.forEach((method, o) -> {
+            if (!METHODS.contains(method)) {
+                return;
+            }
+            Map<String, Object> op = (Map<String, Object>) o;
+            String where = method.toUpperCase() + " " + path;
+            if (!(op.get("security") instanceof List<?>)) {
+                problems.add(where + ": no security requirement of its own");
+            }
+            ((Map<String, Map<String, Object>>) op.get("responses")).forEach((status, response) -> {
+                if (response.get("content") instanceof Map<?, ?> content && content.containsKey("*/*")) {
+                    problems.add(where + " " + status + ": */* instead of the media type sent");
+                }
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    if (!(response.get("content") instanceof Map<?, ?> content && content.containsKey("application/problem+json"))) {
+                        problems.add(where + " " + status + ": an error not documented as application/problem+json");
+                    }
+                }
+            });
+        }));
+        assertThat(problems).isEmpty();
     }
 
     @SuppressWarnings("unchecked")

@@ -16,7 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Feeds imported once per test JVM and shared by the transit ITs (the Halifax import is the heavy one). */
-final class TransitFixtures {
+public final class TransitFixtures {
 
     /** The demo city dated so that 2025-11-06 (a Thursday) is inside its year. */
     static final LocalDate DEMO_START = LocalDate.of(2025, 9, 1);
@@ -37,7 +37,7 @@ final class TransitFixtures {
                 .exchange();
     }
 
-    static synchronized void demo(WebTestClient web, AccessTokens tokens, String feedId) {
+    public static synchronized void demo(WebTestClient web, AccessTokens tokens, String feedId) {
         imported.computeIfAbsent(feedId, k -> {
             upload(web, tokens, feedId, DemoCity.zip(DEMO_START, "")).expectStatus().isCreated();
             return true;

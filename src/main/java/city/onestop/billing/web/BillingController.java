@@ -75,7 +75,11 @@ class BillingController {
 
     @PostMapping("/bills/{billId}/payments")
     @Operation(operationId = "payBill",
-            summary = "Pay a bill once (requires Idempotency-Key; a retry with the same key replays the first response)")
+            summary = "Pay a bill once (requires Idempotency-Key; a retry with the same key replays the first response)",
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201",
+                    description = "Paid; a retry with the same key gets the same answer with Idempotent-Replayed: true",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PaymentView.class))))
     Mono<ResponseEntity<Object>> pay(@PathVariable UUID billId,
             // Required, but checked by Idempotency so that a missing key is the documented IDEMPOTENCY_KEY_MISSING.
             @io.swagger.v3.oas.annotations.Parameter(name = Idempotency.HEADER, required = true,

@@ -262,7 +262,9 @@ class OperatorController {
                 body.utility() == null ? null : body.utility().unit(), body.months(), body.effectiveFrom(), body.effectiveTo(),
                 body.largeHouseholdMinSize(), body.largeHouseholdExtraUnits(), body.note(),
                 body.bands() == null ? null : body.bands().stream()
-                        .map(b -> new Band(0, b.lower(), b.upper(), b.unitPrice())).toList()))
+                        // A null band ("bands": [null]) is an empty one: the repository's validation names it.
+                        .map(b -> b == null ? new Band(0, null, null, null) : new Band(0, b.lower(), b.upper(), b.unitPrice()))
+                        .toList()))
                 .flatMap(created -> audit.record(AuditLog.AuditEntry.of(op, "TARIFF_CREATED",
                                 "tariff:" + created.id() + " " + created.utility(), AuditLog.Outcome.SUCCESS))
                         .thenReturn(created))

@@ -51,7 +51,11 @@ class AppointmentController {
 
     @PostMapping("/appointments")
     @Operation(operationId = "bookAppointment",
-            summary = "Book a slot (or confirm a hold) for yourself or a bound family member; needs an Idempotency-Key")
+            summary = "Book a slot (or confirm a hold) for yourself or a bound family member; needs an Idempotency-Key",
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201",
+                    description = "Booked; a retry with the same key gets the same answer with Idempotent-Replayed: true",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Views.Appointment.class))))
     Mono<ResponseEntity<Object>> book(
             @Parameter(description = "A UUID generated once per intended booking") @RequestHeader(name = Idempotency.HEADER, required = false)
                     String key,

@@ -121,9 +121,21 @@ public final class RedisRateLimiter implements RateLimiter {
         return call.timeout(timeout)
                 .onErrorResume(e -> {
                     failedOpen.increment();
-                    log.warn("Rate limiter {} failed open: Redis did not answer ({})", operation, e.toString());
+                    if (unavailable(e)) {
+                        log.warn("Rate limiter {} failed open: Redis did not answer ({})", operation, e.toString());
+                    } else {
+                        // Not an outage but a defect on our side: worth its stack trace.
+                        log.warn("Rate limiter {} failed open on an unexpected error", operation, e);
+                    }
                     return Mono.just(Decision.failOpen());
                 });
+    }
+
+    private static boolean unavailable(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException
+                || e instanceof org.springframework.dao.DataAccessResourceFailureException
+                || e instanceof org.springframework.dao.QueryTimeoutException
+                || e instanceof org.springframework.data.redis.RedisSystemException;
     }
 
     private static String windowKey(String key) {

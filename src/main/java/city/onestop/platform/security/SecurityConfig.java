@@ -39,6 +39,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
@@ -121,7 +122,7 @@ class SecurityConfig {
     @Bean
     SecurityWebFilterChain securityWebFilterChain(
             ServerHttpSecurity http, List<PublicPaths> publicPaths, ProblemWriter writer, UnknownRoutes unknownRoutes,
-            @Value("${onestop.security.hsts:true}") boolean hsts, CorsConfigurationSource cors) {
+            ManagementPort managementPort, @Value("${onestop.security.hsts:true}") boolean hsts, CorsConfigurationSource cors) {
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .cors(c -> c.configurationSource(cors))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -137,6 +138,8 @@ class SecurityConfig {
                     }
                 })
                 .authorizeExchange(ex -> {
+                    // Actuator on its own port: the port is the boundary (loopback or a private network).
+                    ex.matchers(managementPort).permitAll();
                     for (PublicPaths p : publicPaths) {
                         String[] patterns = p.patterns().toArray(String[]::new);
                         if (p.method() == null) {
@@ -161,6 +164,15 @@ class SecurityConfig {
                         .accessDeniedHandler((exchange, e) -> writer.write(exchange, problem(exchange, HttpStatus.FORBIDDEN,
                                 "FORBIDDEN", "Forbidden", "You are not allowed to do this"))));
         return http.build();
+    }
+
+    /**
+     * The firewall's refusals (encoded slashes or NULs in the path, double slashes, "..", bad header characters)
+     * as problem+json like every other error; without this bean Spring Security answers a bare 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler exchangeRejectedHandler(ProblemWriter writer) {
+        return (exchange, rejected) -> writer.write(exchange, Problems.from(rejected, exchange));
     }
 
     private static ProblemDetail problem(org.springframework.web.server.ServerWebExchange exchange, HttpStatus status,

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Matches API requests that no controller or router handles, so that security lets them through to the
- * 404 instead of answering 401: clients learn "no such route" whether or not they sent a token. A path
+ * 404 instead of answering 401: clients learn "no such route" whether or not they sent a token (also for
+ * {@code /actuator/**} on the API port when Actuator has a port of its own). A path
  * that exists with another method is not unknown (it stays behind authentication, then answers 405).
  */
 @Component
@@ -29,9 +30,11 @@ class UnknownRoutes implements ServerWebExchangeMatcher {
 
     @Override
     public Mono<MatchResult> matches(ServerWebExchange exchange) {
-        if (!exchange.getRequest().getPath().value().startsWith("/api/") || hasBearerToken(exchange)) {
-            // A request with a bearer token was authenticated (or refused with 401) before authorization runs, and
-            // authenticated() lets it through to the 404 too: the route lookup here would only repeat the dispatcher's.
+        String path = exchange.getRequest().getPath().value();
+        // Actuator paths too: with a management port they are unknown here, and a 404 says so to everyone.
+        // A request with a bearer token was authenticated (or refused with 401) before authorization runs, and
+        // authenticated() lets it through to the 404 too: the route lookup here would only repeat the dispatcher's.
+        if ((!path.startsWith("/api/") && !path.startsWith("/actuator")) || hasBearerToken(exchange)) {
             return MatchResult.notMatch();
         }
         return Flux.fromIterable(candidates())

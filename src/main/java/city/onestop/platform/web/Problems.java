@@ -10,19 +10,29 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.r2dbc.spi.R2dbcException;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.server.ServerErrorException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamWriteException;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 
 /** Turns any failure into an RFC 9457 problem with a stable {@code code}; never leaks internals for a 5xx. */
 public final class Problems {
@@ -57,6 +67,33 @@ public final class Problems {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than allowed");
             problem.setTitle("Payload too large");
             code = "PAYLOAD_TOO_LARGE";
+        } else if (blankPathVariable(error) != null) {
+            MethodParameter blank = blankPathVariable(error);
+            // A path variable that converts to nothing (a blank or whitespace segment: "/bills/%20"). The framework
+            // calls that a server error, but only the client's URL can cause it.
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "The path segment '" + blank.getParameterName() + "' is blank");
+            problem.setTitle("Bad request");
+            code = "BAD_REQUEST";
+        } else if (error instanceof ServerExchangeRejectedException) {
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "The request URL or a header contains characters that are not allowed");
+            problem.setTitle("Bad request");
+            code = "BAD_REQUEST";
+        } else if (error instanceof InvalidMediaTypeException || error instanceof InvalidMimeTypeException) {
+            return finish(invalidMediaType(exchange), codeFor(invalidMediaTypeStatus(exchange)), exchange);
+        } else if (readFailure(error)) {
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request body is not valid JSON for this endpoint");
+            problem.setTitle("Bad request");
+            code = "MALFORMED_BODY";
+        } else if (unstorableValue(error) != null) {
+            String sqlState = unstorableValue(error);
+            log.warn("A request value was refused by the database (SQLSTATE {}) on {} {} (request {})", sqlState,
+                    exchange.getRequest().getMethod(), exchange.getRequest().getPath(), RequestIds.of(exchange));
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "A value in the request cannot be stored (for example a NUL character, or a number or text out of range)");
+            problem.setTitle("Invalid value");
+            code = "INVALID_VALUE";
         } else if (error instanceof ServerWebInputException input) {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, inputDetail(input));
             problem.setTitle("Bad request");
@@ -145,6 +182,74 @@ public final class Problems {
             case 503 -> "SERVICE_UNAVAILABLE";
             default -> status.is5xxServerError() ? "INTERNAL_ERROR" : "HTTP_" + status.value();
         };
+    }
+
+    /**
+     * SQL states of "data exception" (class 22) that only a value can cause: text with NUL or bytes outside UTF-8,
+     * text or numbers too long or too large for their column, malformed literals. Anything else stays a 500.
+     */
+    private static final java.util.Set<String> VALUE_STATES =
+            java.util.Set.of("22021", "22P05", "22001", "22003", "22007", "22008", "22P02", "2200D", "22019", "22025");
+
+    private static String unstorableValue(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException r && r.getSqlState() != null && VALUE_STATES.contains(r.getSqlState())) {
+                return r.getSqlState();
+            }
+        }
+        return null;
+    }
+
+    private static MethodParameter blankPathVariable(Throwable error) {
+        if (error instanceof ServerErrorException server && server.getMethodParameter() != null
+                && server.getMethodParameter().hasParameterAnnotation(PathVariable.class)) {
+            return server.getMethodParameter();
+        }
+        return null;
+    }
+
+    /**
+     * A client's JSON that could not be read or bound, seen outside the codecs (a controller that reads a tree and
+     * coerces its nodes). Problems in our own types ({@code InvalidDefinitionException}) and writing stay 500s.
+     */
+    private static boolean readFailure(Throwable error) {
+        return error instanceof JacksonException
+                && !(error instanceof InvalidDefinitionException)
+                && !(error instanceof StreamWriteException);
+    }
+
+    private static HttpStatus invalidMediaTypeStatus(ServerWebExchange exchange) {
+        if (!parses(exchange.getRequest().getHeaders().getFirst("Content-Type"))) {
+            return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+        }
+        if (!parses(exchange.getRequest().getHeaders().getFirst("Accept"))) {
+            return HttpStatus.NOT_ACCEPTABLE;
+        }
+        return HttpStatus.BAD_REQUEST;
+    }
+
+    private static ProblemDetail invalidMediaType(ServerWebExchange exchange) {
+        HttpStatus status = invalidMediaTypeStatus(exchange);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, switch (status) {
+            case UNSUPPORTED_MEDIA_TYPE -> "The Content-Type header is not a media type this endpoint can read";
+            case NOT_ACCEPTABLE -> "The Accept header is not a valid list of media types";
+            default -> "A media type in the request is not valid";
+        });
+        problem.setTitle(reason(status));
+        return problem;
+    }
+
+    private static boolean parses(String mediaTypes) {
+        if (mediaTypes == null) {
+            return true;
+        }
+        try {
+            org.springframework.http.MediaType.parseMediaTypes(mediaTypes)
+                    .forEach(org.springframework.http.MediaType::getCharset);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

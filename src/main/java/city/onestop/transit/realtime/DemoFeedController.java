@@ -33,14 +33,14 @@ class DemoFeedController {
         this.clock = clock;
     }
 
-    @GetMapping("/api/v1/demo/gtfs-rt/vehicle-positions.pb")
+    @GetMapping(path = "/api/v1/demo/gtfs-rt/vehicle-positions.pb", produces = "application/x-protobuf")
     @Operation(operationId = "getDemoVehiclePositions", summary = "Demo city VehiclePositions (GTFS-realtime protobuf)")
     @SecurityRequirements
     Mono<ResponseEntity<byte[]>> vehiclePositions() {
         return feed(true);
     }
 
-    @GetMapping("/api/v1/demo/gtfs-rt/trip-updates.pb")
+    @GetMapping(path = "/api/v1/demo/gtfs-rt/trip-updates.pb", produces = "application/x-protobuf")
     @Operation(operationId = "getDemoTripUpdates", summary = "Demo city TripUpdates (GTFS-realtime protobuf)")
     @SecurityRequirements
     Mono<ResponseEntity<byte[]>> tripUpdates() {

@@ -51,7 +51,16 @@ class TransitAdminController {
      * the finished import with its report. 422 with the reason when the feed is rejected; 409 if one is running.
      */
     @PostMapping
-    @Operation(operationId = "importTransitFeed", summary = "Import a GTFS zip (body) or re-import the configured feed (no body)")
+    @Operation(operationId = "importTransitFeed", summary = "Import a GTFS zip (body) or re-import the configured feed (no body)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = {
+                @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/zip",
+                        schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", format = "binary")),
+                @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/octet-stream",
+                        schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", format = "binary"))}),
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201",
+                    description = "The finished import with its report",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = FeedStore.ImportRecord.class))))
     Mono<ResponseEntity<FeedStore.ImportRecord>> importFeed(@PathVariable String feedId, ServerHttpRequest request) {
         if (!feedId.matches("[a-z0-9][a-z0-9-]{0,31}")) {
             return Mono.error(ProblemException.badRequest("INVALID_FEED_ID", "feed ids are lower-case letters, digits and dashes"));

@@ -40,6 +40,7 @@ class RealtimeIngestIT {
     @Autowired Clock clock;
     @Autowired LiveFeedProperties properties;
     @org.springframework.boot.test.web.server.LocalServerPort int port;
+    @org.springframework.boot.test.web.server.LocalManagementPort int managementPort;
 
     private final FeedServer agency = new FeedServer();
     private final List<Disposable> running = new CopyOnWriteArrayList<>();
@@ -118,7 +119,7 @@ class RealtimeIngestIT {
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].problems.DUPLICATE_TRIP").isEqualTo(1)
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].circuitState").isEqualTo("CLOSED")
                 .jsonPath("$.feeds[?(@.kind == 'TRIP_UPDATES')].lastSuccessAt").exists();
-        web.get().uri("/actuator/prometheus").exchange()
+        city.onestop.ManagementClient.on(managementPort).get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)
                 .value(metrics -> assertThat(metrics)
