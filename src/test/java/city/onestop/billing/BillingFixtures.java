@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import city.onestop.billing.provider.ProviderEndpoint;
 import city.onestop.platform.AccessTokens;
 import city.onestop.platform.Role;
+import city.onestop.platform.sms.SmsFake;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,20 @@ public final class BillingFixtures {
         return "T" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
     }
 
+    /**
+     * The phone the utility has on file for the holder of a fixture account: derived from the account number, so
+     * {@link #link} finds the code texted there (SmsFake) without keeping state.
+     */
+    public static String holderPhone(String number) {
+        String digits = number.replaceAll("[^0-9]", "");
+        return "+86199" + String.format("%8s", digits.substring(Math.max(0, digits.length() - 8))).replace(' ', '0');
+    }
+
     public void createAccount(Utility utility, String number, int household) {
         web.post().uri("/api/v1/billing/accounts").headers(h -> h.setBearerAuth(operatorToken))
                 .bodyValue(Map.of("utility", utility, "accountNumber", number, "serviceAddress", "8 Test Street",
-                        "householdSize", household, "holderName", "Li Lei", "holderIdLast4", "123X", "initialReading", 0))
+                        "householdSize", household, "holderName", "Li Lei", "holderIdLast4", "123X", "initialReading", 0,
+                        "holderPhone", holderPhone(number)))
                 .exchange().expectStatus().isCreated();
     }
 
@@ -64,10 +75,21 @@ public final class BillingFixtures {
                 .exchange().expectStatus().isOk();
     }
 
+    /**
+     * Links as a citizen would who is not the holder: name and ID ending, then the code the holder received
+     * (read from the fake SMS provider).
+     */
     public UUID link(Citizen citizen, Utility utility, String number) {
-        String id = web.post().uri("/api/v1/billing/accounts/links").headers(h -> h.setBearerAuth(citizen.token()))
+        Map<?, ?> pending = web.post().uri("/api/v1/billing/accounts/links").headers(h -> h.setBearerAuth(citizen.token()))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("utility", utility, "accountNumber", number, "holderName", "Li Lei", "holderIdLast4", "123x"))
+                .exchange().expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        String code = SmsFake.get().lastCode(holderPhone(number)).orElseThrow();
+        String id = web.post().uri("/api/v1/billing/accounts/links/verifications/{v}/code", pending.get("id"))
+                .headers(h -> h.setBearerAuth(citizen.token()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("code", code))
                 .exchange().expectStatus().isCreated()
                 .expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
         return UUID.fromString(id);

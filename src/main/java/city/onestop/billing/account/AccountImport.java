@@ -25,7 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class AccountImport {
 
     public static final List<String> COLUMNS =
-            List.of("utility", "accountNumber", "serviceAddress", "householdSize", "holderName", "holderIdLast4", "initialReading");
+            List.of("utility", "accountNumber", "serviceAddress", "householdSize", "holderName", "holderIdLast4", "initialReading",
+                    "holderIdNumber", "holderPhone");
+    private static final Pattern CHINA_MOBILE = Pattern.compile("1[3-9][0-9]{9}");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Pattern ACCOUNT_NUMBER = Pattern.compile("[A-Za-z0-9-]{1,32}");
     private static final Pattern ID_LAST4 = Pattern.compile("[0-9]{3}[0-9Xx]");
     private static final int MAX_ERRORS = 100;
@@ -43,7 +46,8 @@ public final class AccountImport {
                 if (header == null) {
                     header = rec.getFields().stream().map(String::trim).toList();
                     if (!header.containsAll(COLUMNS.subList(0, 6))) {
-                        throw invalid("The CSV header must name the columns " + COLUMNS + " (initialReading optional)",
+                        throw invalid("The CSV header must name the columns " + COLUMNS
+                                        + " (initialReading, holderIdNumber, holderPhone optional)",
                                 List.of(error(line, null, "header is " + header)));
                     }
                     continue;
@@ -162,9 +166,33 @@ public final class AccountImport {
                 errors.add(error(line, "initialReading", "must be a number"));
             }
         }
-        if (errors.size() == before) {
-            rows.add(new AccountRow(utility, number, address.trim(), household, name.trim(), last4.toUpperCase(Locale.ROOT), initial));
+        String idNumber = blankToNull(v.get("holderIdNumber"));
+        if (idNumber != null) {
+            idNumber = idNumber.toUpperCase(Locale.ROOT);
+            if (!city.onestop.citizen.ResidentIds.isValid(idNumber)) {
+                errors.add(error(line, "holderIdNumber", "must be a valid 18-character resident ID number"));
+            } else if (last4 != null && !idNumber.endsWith(last4.toUpperCase(Locale.ROOT))) {
+                errors.add(error(line, "holderIdNumber", "does not end with holderIdLast4"));
+            }
         }
+        String phone = blankToNull(v.get("holderPhone"));
+        if (phone != null) {
+            phone = phone.replace(" ", "").replace("-", "");
+            if (CHINA_MOBILE.matcher(phone).matches()) {
+                phone = "+86" + phone;
+            }
+            if (!E164.matcher(phone).matches()) {
+                errors.add(error(line, "holderPhone", "must be a mainland mobile number or an E.164 number (+8613800138000)"));
+            }
+        }
+        if (errors.size() == before) {
+            rows.add(new AccountRow(utility, number, address.trim(), household, name.trim(), last4.toUpperCase(Locale.ROOT), initial,
+                    idNumber, phone));
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static List<AccountRow> finish(List<AccountRow> rows, List<Map<String, Object>> errors) {

@@ -2,6 +2,7 @@ package city.onestop.billing.account;
 
 import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
+import city.onestop.citizen.ResidentIds;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
@@ -19,11 +20,12 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Utility accounts, operator imports, and the links between accounts and citizens. */
+/** Utility accounts and operator imports; the links between accounts and citizens are {@link AccountLinks}. */
 @Service
 public class AccountService {
 
     private static final int IMPORT_CHUNK = 1000;
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private static final String VIEW = """
             SELECT a.id, a.utility, a.account_number, a.service_address, a.household_size, a.status,
                    COALESCE((SELECT sum(b.total_fen) FROM billing_bills b WHERE b.account_id = a.id AND b.status = 'ACTIVE'), 0)
@@ -36,8 +38,11 @@ public class AccountService {
 
     private final AuditLog audit;
 
-    AccountService(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit) {
+    private final ResidentIds residentIds;
+
+    AccountService(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit, ResidentIds residentIds) {
         this.audit = audit;
+        this.residentIds = residentIds;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
@@ -60,52 +65,6 @@ public class AccountService {
                 .map(AccountService::view)
                 .one()
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Account", accountId.toString())));
-    }
-
-    /**
-     * Links the account to the citizen when the holder's name and the last 4 characters of their ID number
-     * match the operator's data. A wrong verification and an unknown account are the same 404, so account
-     * numbers cannot be probed.
-     */
-    public Mono<AccountView> link(UUID citizen, Utility utility, String accountNumber, String holderName, String idLast4) {
-        return db.sql("SELECT id, holder_name, holder_id_last4 FROM billing_accounts WHERE utility = :utility AND account_number = :number "
-                        + "AND status = 'ACTIVE'")
-                .bind("utility", utility.name())
-                .bind("number", accountNumber.trim())
-                .map(r -> new Holder(r.get("id", UUID.class), r.get("holder_name", String.class), r.get("holder_id_last4", String.class)))
-                .one()
-                .filter(h -> h.name().strip().equalsIgnoreCase(holderName.strip())
-                        && h.idLast4().equalsIgnoreCase(idLast4.strip()))
-                // A failed verification writes nothing else: its audit row (account numbers are not personal data) commits alone.
-                .switchIfEmpty(Mono.defer(() -> audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN", "ACCOUNT_LINK_FAILED",
-                                utility + ":" + accountNumber.trim(), AuditLog.Outcome.FAILURE))
-                        .as(tx::transactional)
-                        .then(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "ACCOUNT_NOT_FOUND", "Not found",
-                                "No " + utility + " account matches this account number and holder verification")))))
-                .flatMap(h -> db.sql("INSERT INTO billing_account_links (account_id, citizen_id, linked_at) VALUES (:a, :c, :now) "
-                                + "ON CONFLICT DO NOTHING")
-                        .bind("a", h.id())
-                        .bind("c", citizen)
-                        .bind("now", OffsetDateTime.now(clock))
-                        .fetch()
-                        .rowsUpdated()
-                        .flatMap(n -> n == 0 ? Mono.<Void>empty() : audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN",
-                                "ACCOUNT_LINKED", "account:" + h.id(), AuditLog.Outcome.SUCCESS)))
-                        .as(tx::transactional)
-                        .then(Mono.defer(() -> getLinked(citizen, h.id()))));
-    }
-
-    public Mono<Void> unlink(UUID citizen, UUID accountId) {
-        return db.sql("DELETE FROM billing_account_links WHERE account_id = :a AND citizen_id = :c")
-                .bind("a", accountId)
-                .bind("c", citizen)
-                .fetch()
-                .rowsUpdated()
-                .flatMap(n -> n == 0
-                        ? Mono.<Void>error(ProblemException.notFound("Account", accountId.toString()))
-                        : audit.record(new AuditLog.AuditEntry(citizen, "CITIZEN", "ACCOUNT_UNLINKED", "account:" + accountId,
-                                AuditLog.Outcome.SUCCESS)))
-                .as(tx::transactional);
     }
 
     /** Creates one account (operator); 409 when the utility already has this account number. */
@@ -133,21 +92,41 @@ public class AccountService {
                 ? """
                   ON CONFLICT (utility, account_number) DO UPDATE SET service_address = EXCLUDED.service_address,
                       household_size = EXCLUDED.household_size, holder_name = EXCLUDED.holder_name,
-                      holder_id_last4 = EXCLUDED.holder_id_last4"""
+                      holder_id_last4 = EXCLUDED.holder_id_last4,
+                      holder_id_cipher = CASE WHEN EXCLUDED.holder_id_fingerprint IS NOT NULL THEN EXCLUDED.holder_id_cipher
+                          WHEN EXCLUDED.holder_name = billing_accounts.holder_name
+                               AND EXCLUDED.holder_id_last4 = billing_accounts.holder_id_last4 THEN billing_accounts.holder_id_cipher END,
+                      holder_id_fingerprint = CASE WHEN EXCLUDED.holder_id_fingerprint IS NOT NULL THEN EXCLUDED.holder_id_fingerprint
+                          WHEN EXCLUDED.holder_name = billing_accounts.holder_name
+                               AND EXCLUDED.holder_id_last4 = billing_accounts.holder_id_last4 THEN billing_accounts.holder_id_fingerprint END,
+                      holder_phone = CASE WHEN EXCLUDED.holder_phone IS NOT NULL THEN EXCLUDED.holder_phone
+                          WHEN EXCLUDED.holder_name = billing_accounts.holder_name
+                               AND EXCLUDED.holder_id_last4 = billing_accounts.holder_id_last4 THEN billing_accounts.holder_phone END"""
                 : "";
         return Flux.range(0, (rows.size() + IMPORT_CHUNK - 1) / IMPORT_CHUNK)
                 .concatMap(chunk -> {
                     List<AccountRow> part = rows.subList(chunk * IMPORT_CHUNK, Math.min(rows.size(), (chunk + 1) * IMPORT_CHUNK));
+                    // Sealed here, so the full ID number never reaches SQL; hex because bytea[] does not bind as an array.
+                    List<ResidentIds.ProtectedId> sealed = part.stream()
+                            .map(r -> r.holderIdNumber() == null ? null : residentIds.protect(r.holderIdNumber()).orElse(null))
+                            .toList();
                     return db.sql("""
                                     INSERT INTO billing_accounts (id, utility, account_number, service_address, household_size,
-                                        holder_name, holder_id_last4, initial_reading, status, created_at)
+                                        holder_name, holder_id_last4, initial_reading, status, created_at, holder_id_cipher,
+                                        holder_id_fingerprint, holder_phone)
                                     SELECT id, utility, account_number, service_address, household_size, holder_name,
-                                           holder_id_last4, initial_reading, 'ACTIVE', :now
+                                           holder_id_last4, initial_reading, 'ACTIVE', :now, decode(cipher, 'hex'),
+                                           decode(fingerprint, 'hex'), phone
                                     FROM unnest(:ids::uuid[], :utilities::text[], :numbers::text[], :addresses::text[],
-                                                :households::int[], :names::text[], :last4s::text[], :initials::numeric[])
+                                                :households::int[], :names::text[], :last4s::text[], :initials::numeric[],
+                                                :ciphers::text[], :fingerprints::text[], :phones::text[])
                                          AS t(id, utility, account_number, service_address, household_size, holder_name,
-                                              holder_id_last4, initial_reading)
+                                              holder_id_last4, initial_reading, cipher, fingerprint, phone)
                                     """ + onConflict)
+                            .bind("ciphers", sealed.stream().map(p -> p == null ? null : HEX.formatHex(p.cipher())).toArray(String[]::new))
+                            .bind("fingerprints", sealed.stream().map(p -> p == null ? null : HEX.formatHex(p.fingerprint()))
+                                    .toArray(String[]::new))
+                            .bind("phones", part.stream().map(AccountRow::holderPhone).toArray(String[]::new))
                             .bind("now", now)
                             .bind("ids", part.stream().map(r -> UUID.randomUUID()).toArray(UUID[]::new))
                             .bind("utilities", part.stream().map(r -> r.utility().name()).toArray(String[]::new))
@@ -172,6 +151,4 @@ public class AccountService {
                 r.get("household_size", Integer.class), r.get("status", String.class),
                 Money.ofFen(((Number) r.get("due_fen")).longValue()));
     }
-
-    private record Holder(UUID id, String name, String idLast4) {}
 }

@@ -46,54 +46,10 @@ class BillingController {
         this.payments = payments;
     }
 
-    record LinkRequest(Utility utility, String accountNumber, String holderName, String holderIdLast4) {
-
-        /**
-         * Checked by hand rather than with Bean Validation: Hibernate Validator loads its message bundle from a
-         * jar on first use, a blocking read on the event loop.
-         */
-        void check() {
-            List<Map<String, Object>> errors = new java.util.ArrayList<>();
-            if (utility == null) {
-                errors.add(Map.of("field", "utility", "message", "must be WATER or ELECTRICITY"));
-            }
-            if (accountNumber == null || accountNumber.isBlank() || accountNumber.length() > 32) {
-                errors.add(Map.of("field", "accountNumber", "message", "is required (at most 32 characters)"));
-            }
-            if (holderName == null || holderName.isBlank() || holderName.length() > 200) {
-                errors.add(Map.of("field", "holderName", "message", "is required (at most 200 characters)"));
-            }
-            if (holderIdLast4 == null || holderIdLast4.strip().length() != 4) {
-                errors.add(Map.of("field", "holderIdLast4", "message", "must be the last 4 characters of the holder's ID number"));
-            }
-            if (!errors.isEmpty()) {
-                throw new city.onestop.platform.ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed",
-                        "The request has invalid fields", Map.of("errors", errors));
-            }
-        }
-    }
-
     @GetMapping("/accounts")
     @Operation(operationId = "listMyUtilityAccounts", summary = "My linked utility accounts with their balance due")
     Mono<Map<String, List<AccountView>>> listAccounts() {
         return CurrentUser.get().flatMap(u -> accounts.listLinked(u.id()).collectList()).map(items -> Map.of("items", items));
-    }
-
-    @PostMapping("/accounts/links")
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(operationId = "linkUtilityAccount",
-            summary = "Link a utility account by account number and the holder's name and last 4 ID characters")
-    Mono<AccountView> link(@RequestBody LinkRequest body) {
-        body.check();
-        return CurrentUser.get().flatMap(u -> accounts.link(u.id(), body.utility(), body.accountNumber(), body.holderName(),
-                body.holderIdLast4()));
-    }
-
-    @DeleteMapping("/accounts/{accountId}/link")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(operationId = "unlinkUtilityAccount", summary = "Unlink one of my utility accounts")
-    Mono<Void> unlink(@PathVariable UUID accountId) {
-        return CurrentUser.get().flatMap(u -> accounts.unlink(u.id(), accountId));
     }
 
     @GetMapping("/accounts/{accountId}/payments")

@@ -81,7 +81,7 @@ class OperatorController {
     }
 
     record AccountRequest(Utility utility, String accountNumber, String serviceAddress, Integer householdSize, String holderName,
-            String holderIdLast4, BigDecimal initialReading) {}
+            String holderIdLast4, BigDecimal initialReading, String holderIdNumber, String holderPhone) {}
 
     @PostMapping("/accounts")
     @ResponseStatus(HttpStatus.CREATED)
@@ -96,6 +96,8 @@ class OperatorController {
             values.put("holderName", body.holderName());
             values.put("holderIdLast4", body.holderIdLast4());
             values.put("initialReading", body.initialReading() == null ? null : body.initialReading().toPlainString());
+            values.put("holderIdNumber", body.holderIdNumber());
+            values.put("holderPhone", body.holderPhone());
             List<AccountRow> rows = new ArrayList<>();
             List<Map<String, Object>> errors = new ArrayList<>();
             AccountImport.validateOne(values, rows, errors);

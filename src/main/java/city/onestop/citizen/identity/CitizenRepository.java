@@ -82,6 +82,21 @@ class CitizenRepository {
                 .one();
     }
 
+    Mono<byte[]> findIdFingerprint(UUID id) {
+        return db.sql("SELECT id_number_hash FROM citizen WHERE id = :id AND id_number_hash IS NOT NULL")
+                .bind("id", id)
+                .map(r -> r.get("id_number_hash", byte[].class))
+                .one();
+    }
+
+    Mono<Row> findByIdFingerprint(byte[] fingerprint) {
+        return db.sql("SELECT id, phone, password_hash, real_name, id_number_masked, created_at FROM citizen "
+                        + "WHERE id_number_hash = :fingerprint")
+                .bind("fingerprint", fingerprint)
+                .map(CitizenRepository::row)
+                .one();
+    }
+
     Mono<Credentials> findCredentials(String phone) {
         return db.sql("SELECT id, password_hash FROM citizen WHERE phone = :phone")
                 .bind("phone", phone)

@@ -2,6 +2,7 @@ package city.onestop.citizen.web;
 
 import city.onestop.citizen.identity.Citizen;
 import city.onestop.citizen.identity.CitizenAccounts;
+import city.onestop.citizen.identity.PasswordResets;
 import city.onestop.citizen.identity.IssuedTokens;
 import city.onestop.citizen.identity.NewCitizen;
 import city.onestop.citizen.identity.PasswordHasher;
@@ -38,9 +39,52 @@ class AuthController {
     static final String PHONE_MESSAGE = "must be a mainland China mobile number: 11 digits starting with 13 to 19";
 
     private final CitizenAccounts accounts;
+    private final PasswordResets resets;
 
-    AuthController(CitizenAccounts accounts) {
+    AuthController(CitizenAccounts accounts, PasswordResets resets) {
         this.accounts = accounts;
+        this.resets = resets;
+    }
+
+    record PasswordResetRequest(@Schema(example = "13800138000") @NotBlank @Pattern(regexp = PHONE, message = PHONE_MESSAGE) String phone) {}
+
+    record PasswordResetAccepted(long expiresInSeconds) {}
+
+    record PasswordResetConfirmation(
+            @Schema(example = "13800138000") @NotBlank @Pattern(regexp = PHONE, message = PHONE_MESSAGE) String phone,
+            @Schema(example = "123456", description = "the 6 digits of the text message") @NotBlank @Pattern(regexp = "[0-9]{6}",
+                    message = "must be the 6 digits of the text message") String code,
+            @Schema(example = "correct-horse-battery", minLength = 8, description = "8 characters to 72 bytes (UTF-8)")
+                    @NotBlank @Size(min = 8, max = 72) String newPassword) {
+
+        @AssertTrue(message = "newPassword must be at most 72 bytes in UTF-8")
+        @Schema(hidden = true)
+        boolean isPasswordWithinBytes() {
+            return newPassword == null || PasswordHasher.fits(newPassword);
+        }
+    }
+
+    @PostMapping("/password-resets")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(operationId = "requestPasswordReset",
+            summary = "Text a password-reset code to this phone if it is registered (the answer is the same either way)")
+    @ApiResponse(responseCode = "202", description = "A code was texted if the phone is registered")
+    @ApiResponse(responseCode = "429", description = "Too many requests for this phone or address (PASSWORD_RESET_LIMITED)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    Mono<PasswordResetAccepted> requestPasswordReset(@Valid @RequestBody PasswordResetRequest body, ServerHttpRequest request) {
+        return resets.request(body.phone(), clientAddress(request)).map(d -> new PasswordResetAccepted(d.toSeconds()));
+    }
+
+    @PostMapping("/password-resets/confirmation")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "confirmPasswordReset", summary = "Set a new password with the texted code; every session ends")
+    @ApiResponse(responseCode = "204", description = "Password changed; all refresh tokens revoked")
+    @ApiResponse(responseCode = "422", description = "Wrong, expired or used code (PASSWORD_RESET_CODE_INVALID)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", description = "Too many wrong codes for this phone (PASSWORD_RESET_LOCKED)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    Mono<Void> confirmPasswordReset(@Valid @RequestBody PasswordResetConfirmation body) {
+        return resets.confirm(body.phone(), body.code(), body.newPassword());
     }
 
     record RegisterRequest(

@@ -1,0 +1,81 @@
+package city.onestop.notification;
+
+import city.onestop.citizen.PersonalData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Notification's part of a citizen's export and erasure: stored notifications and bus watches, both deleted on erasure. */
+@Component
+class NotificationPersonalData implements PersonalData {
+
+    private final DatabaseClient db;
+
+    NotificationPersonalData(DatabaseClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public String section() {
+        return "notifications";
+    }
+
+    @Override
+    public Mono<Object> export(UUID citizenId) {
+        Mono<List<Map<String, Object>>> notifications = db.sql(
+                        "SELECT * FROM notifications WHERE citizen_id = :c ORDER BY created_at, id LIMIT 10000")
+                .bind("c", citizenId)
+                .fetch()
+                .all()
+                .map(NotificationPersonalData::withoutCitizen)
+                .collectList();
+        Mono<List<Map<String, Object>>> watches = db.sql(
+                        "SELECT * FROM notification_watches WHERE citizen_id = :c ORDER BY created_at LIMIT 10000")
+                .bind("c", citizenId)
+                .fetch()
+                .all()
+                .map(NotificationPersonalData::withoutCitizen)
+                .collectList();
+        return Mono.zip(notifications, watches).map(t -> {
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("notifications", t.getT1());
+            part.put("watches", t.getT2());
+            return part;
+        });
+    }
+
+    @Override
+    public Mono<Void> erase(UUID citizenId) {
+        return db.sql("DELETE FROM notifications WHERE citizen_id = :c").bind("c", citizenId).then()
+                .then(db.sql("DELETE FROM notification_watches WHERE citizen_id = :c").bind("c", citizenId).then());
+    }
+
+    /** Column names as camelCase, the citizen id (the exporter's own) left out; times as ISO strings. */
+    private static Map<String, Object> withoutCitizen(Map<String, Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        row.forEach((k, v) -> {
+            if (!k.equals("citizen_id") && v != null) {
+                out.put(camel(k), v instanceof java.time.temporal.TemporalAccessor t ? t.toString() : v);
+            }
+        });
+        return out;
+    }
+
+    private static String camel(String column) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : column.toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+}
