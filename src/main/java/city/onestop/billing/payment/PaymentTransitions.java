@@ -49,12 +49,12 @@ public class PaymentTransitions {
     private final Clock clock;
     private final ReconcilerSettings reconciler;
     private final BillingSettings billing;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final city.onestop.platform.Outbox outbox;
     private final AuditLog audit;
 
     PaymentTransitions(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, ReconcilerSettings reconciler,
-            BillingSettings billing, org.springframework.context.ApplicationEventPublisher events, AuditLog audit) {
-        this.events = events;
+            BillingSettings billing, city.onestop.platform.Outbox outbox, AuditLog audit) {
+        this.outbox = outbox;
         this.audit = audit;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
@@ -108,24 +108,23 @@ public class PaymentTransitions {
         }
         return change.flatMap(changed -> Mono.defer(() -> find(paymentId))
                         .flatMap(view -> (changed > 0 ? audited(view) : Mono.<Void>empty())
+                                .then(changed > 0 && outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
+                                        ? announceSucceeded(view) : Mono.<Void>empty())
                                 .then(inTransaction.apply(view))
                                 .thenReturn(view)))
-                .as(tx::transactional)
-                .flatMap(view -> outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
-                        ? announceSucceeded(view).thenReturn(view)
-                        : Mono.just(view));
+                .as(tx::transactional);
     }
 
     /**
-     * After the commit. A repeated success report (callback and reconciler both) announces again; the notification's
-     * dedup key (the payment id) makes that harmless.
+     * In the transaction that made the payment SUCCEEDED (only that one: a repeated success report changes nothing
+     * and appends nothing); the outbox delivers it after the commit.
      */
     private Mono<Void> announceSucceeded(PaymentView view) {
         return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
                 .bind("id", view.id())
                 .map(r -> r.get("citizen_id", UUID.class))
                 .one()
-                .doOnNext(citizen -> events.publishEvent(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), citizen,
+                .flatMap(citizen -> outbox.append(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), citizen,
                         view.amount(), view.receiptNumber())))
                 .then();
     }
