@@ -6,7 +6,6 @@ import city.onestop.billing.PaymentRefunded;
 import city.onestop.billing.PaymentSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,7 +25,6 @@ class BillingEventListener {
         this.notifications = notifications;
     }
 
-    @EventListener
     Mono<Void> on(BillIssued event) {
         String body = "Your " + event.utility().name().toLowerCase() + " bill for " + event.period() + " is " + money(event.total())
                 + ", due " + event.dueDate() + ".";
@@ -36,7 +34,6 @@ class BillingEventListener {
                 .then();
     }
 
-    @EventListener
     Mono<Void> on(PaymentSucceeded event) {
         String body = "We received your payment of " + money(event.amount())
                 + (event.receiptNumber() == null ? "." : "; receipt " + event.receiptNumber() + ".");
@@ -46,7 +43,6 @@ class BillingEventListener {
                 .then();
     }
 
-    @EventListener
     Mono<Void> on(PaymentRefunded event) {
         String body = money(event.amount()) + " of your payment was refunded; it returns to the account you paid from.";
         return notifications.notify(event.citizenId(), "PAYMENT_REFUNDED", "Payment refunded", body,

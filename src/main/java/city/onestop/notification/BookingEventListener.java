@@ -4,7 +4,6 @@ import city.onestop.booking.AppointmentBooked;
 import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -21,7 +20,6 @@ class BookingEventListener {
         this.notifications = notifications;
     }
 
-    @EventListener
     Mono<Void> on(AppointmentBooked event) {
         String who = event.patientName() == null ? "Your" : event.patientName() + "'s";
         String body = who + " appointment with " + event.doctorName() + " (" + event.departmentName() + ", " + event.hospitalName()

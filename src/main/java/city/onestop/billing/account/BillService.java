@@ -42,11 +42,11 @@ public class BillService {
     private final TariffRepository tariffs;
     private final Clock clock;
     private final BillingSettings settings;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final city.onestop.platform.Outbox outbox;
 
     BillService(DatabaseClient db, ReactiveTransactionManager txManager, TariffRepository tariffs, Clock clock,
-            BillingSettings settings, org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
+            BillingSettings settings, city.onestop.platform.Outbox outbox) {
+        this.outbox = outbox;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.tariffs = tariffs;
@@ -215,18 +215,18 @@ public class BillService {
                         })
                         .then(Mono.just(true)))
                 .defaultIfEmpty(false)
-                .as(tx::transactional)
-                .flatMap(created -> created ? announceIssued(id, p, period, charge.totalFen(), due).thenReturn(true) : Mono.just(false));
+                .flatMap(created -> created ? announceIssued(id, p, period, charge.totalFen(), due).thenReturn(true) : Mono.just(false))
+                .as(tx::transactional);
     }
 
-    /** After the bill's commit: tells the citizens linked to the account now (a listener notifies them). */
+    /** In the bill's transaction: tells the citizens linked to the account now, through the outbox. */
     private Mono<Void> announceIssued(UUID billId, Pending p, YearMonth period, long totalFen, LocalDate due) {
         return db.sql("SELECT citizen_id FROM billing_account_links WHERE account_id = :a")
                 .bind("a", p.accountId())
                 .map(r -> r.get("citizen_id", UUID.class))
                 .all()
                 .collectList()
-                .doOnNext(citizens -> events.publishEvent(new city.onestop.billing.BillIssued(billId, p.accountId(), p.utility(),
+                .flatMap(citizens -> outbox.append(new city.onestop.billing.BillIssued(billId, p.accountId(), p.utility(),
                         period.toString(), Money.ofFen(totalFen), due, List.copyOf(citizens))))
                 .then();
     }

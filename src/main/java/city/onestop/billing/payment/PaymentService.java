@@ -56,13 +56,13 @@ public class PaymentService {
     private final ProviderSettings providerSettings;
     private final AuditLog audit;
     private final Clock clock;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final city.onestop.platform.Outbox outbox;
 
     PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, BillService bills,
             PaymentProvider provider, PaymentTransitions transitions, Reconciler reconciler, ReconcilerSettings reconcilerSettings,
             ProviderSettings providerSettings, AuditLog audit, Clock clock,
-            org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
+            city.onestop.platform.Outbox outbox) {
+        this.outbox = outbox;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.idempotency = idempotency;
@@ -319,14 +319,19 @@ public class PaymentService {
                 .then(Mono.defer(() -> transitions.find(paymentId)));
     }
 
-    /** After the refund's commit and the provider's acceptance (not after an unknown outcome or an undo). */
+    /**
+     * After the refund's commit and the provider's acceptance (not after an unknown outcome or an undo), in a
+     * transaction of its own: once it commits the notice cannot be lost. An instance dying between the provider's
+     * acceptance and this commit loses the notice (not the refund); the provider call cannot join a transaction.
+     */
     private Mono<Void> announceRefunded(UUID refundId, UUID paymentId, long amountFen) {
         return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
                 .bind("id", paymentId)
                 .map(r -> r.get("citizen_id", UUID.class))
                 .one()
-                .doOnNext(citizen -> events.publishEvent(new city.onestop.billing.PaymentRefunded(refundId, paymentId, citizen,
+                .flatMap(citizen -> outbox.append(new city.onestop.billing.PaymentRefunded(refundId, paymentId, citizen,
                         Money.ofFen(amountFen))))
+                .as(tx::transactional)
                 .then();
     }
 

@@ -49,12 +49,12 @@ public class PaymentTransitions {
     private final Clock clock;
     private final ReconcilerSettings reconciler;
     private final BillingSettings billing;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final city.onestop.platform.Outbox outbox;
     private final AuditLog audit;
 
     PaymentTransitions(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, ReconcilerSettings reconciler,
-            BillingSettings billing, org.springframework.context.ApplicationEventPublisher events, AuditLog audit) {
-        this.events = events;
+            BillingSettings billing, city.onestop.platform.Outbox outbox, AuditLog audit) {
+        this.outbox = outbox;
         this.audit = audit;
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
@@ -108,26 +108,20 @@ public class PaymentTransitions {
         }
         return change.flatMap(changed -> Mono.defer(() -> findWithPayer(paymentId))
                         .flatMap(found -> (changed > 0 ? audited(found.view(), found.payer()) : Mono.<Void>empty())
+                                .then(changed > 0 && outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(found.view().status())
+                                        ? announceSucceeded(found.view(), found.payer()) : Mono.<Void>empty())
                                 .then(inTransaction.apply(found.view()))
                                 .thenReturn(found.view())))
-                .as(tx::transactional)
-                .flatMap(view -> outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
-                        ? announceSucceeded(view).thenReturn(view)
-                        : Mono.just(view));
+                .as(tx::transactional);
     }
 
     /**
-     * After the commit. A repeated success report (callback and reconciler both) announces again; the notification's
-     * dedup key (the payment id) makes that harmless.
+     * In the transaction that made the payment SUCCEEDED (only that one: a repeated success report changes nothing
+     * and appends nothing); the outbox delivers it after the commit.
      */
-    private Mono<Void> announceSucceeded(PaymentView view) {
-        return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
-                .bind("id", view.id())
-                .map(r -> r.get("citizen_id", UUID.class))
-                .one()
-                .doOnNext(citizen -> events.publishEvent(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), citizen,
-                        view.amount(), view.receiptNumber())))
-                .then();
+    private Mono<Void> announceSucceeded(PaymentView view, UUID payer) {
+        return outbox.append(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), payer, view.amount(),
+                view.receiptNumber()));
     }
 
     /**

@@ -11,6 +11,7 @@ import city.onestop.booking.persistence.Views;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
+import city.onestop.platform.Outbox;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
 import java.time.Clock;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
@@ -36,14 +36,14 @@ class BookingService {
     private final Idempotency idempotency;
     private final AvailabilityCache cache;
     private final BookingRateLimiter rateLimiter;
-    private final ApplicationEventPublisher events;
+    private final Outbox outbox;
     private final TransactionalOperator tx;
     private final BookingProperties properties;
     private final Clock clock;
     private final AuditLog audit;
 
     BookingService(AppointmentStore appointments, CatalogStore catalog, PeopleStore people, Idempotency idempotency,
-            AvailabilityCache cache, BookingRateLimiter rateLimiter, ApplicationEventPublisher events,
+            AvailabilityCache cache, BookingRateLimiter rateLimiter, Outbox outbox,
             ReactiveTransactionManager txManager, BookingProperties properties, Clock clock, AuditLog audit) {
         this.audit = audit;
         this.appointments = appointments;
@@ -52,7 +52,7 @@ class BookingService {
         this.idempotency = idempotency;
         this.cache = cache;
         this.rateLimiter = rateLimiter;
-        this.events = events;
+        this.outbox = outbox;
         this.tx = TransactionalOperator.create(txManager);
         this.properties = properties;
         this.clock = clock;
@@ -105,7 +105,8 @@ class BookingService {
             result = rateLimiter.acquire(citizenId)
                     .then(idempotency.execute(idem, 201, fresh -> appointments.confirmHold(citizenId, request.holdId(), now)
                             .flatMap(id -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED", "appointment:" + id).thenReturn(id))
-                            .flatMap(appointments::get)))
+                            .flatMap(appointments::get)
+                            .flatMap(this::announceBooked)))
                     .onErrorResume(e -> e instanceof ProblemException p && "HOLD_EXPIRED".equals(p.code()),
                             e -> appointments.expireHolds(now, null, request.holdId())
                                     .concatMap(cache::invalidate)
@@ -119,7 +120,8 @@ class BookingService {
                             .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, slotId, null, null, now)
                                     .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED",
                                                     "appointment:" + taken.appointmentId())
-                                            .then(appointments.get(taken.appointmentId())))))
+                                            .then(appointments.get(taken.appointmentId()))
+                                            .flatMap(this::announceBooked))))
                             .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
                                     e -> appointments.findDepartmentIfNoHolds(slotId)
                                             .flatMap(department -> cache.markFull(slotId, department))
@@ -128,12 +130,16 @@ class BookingService {
         return result.flatMap(response -> {
             if (!(response.getBody() instanceof Views.Appointment a)) return Mono.just(response);
             // After the commit (idempotency.execute ran the transaction); a replay is not a Views.Appointment.
-            if ("BOOKED".equals(a.status())) {
-                events.publishEvent(new AppointmentBooked(a.id(), a.citizenId(), a.patientName(), a.hospital().name(),
-                        a.department().name(), a.doctor().name(), java.time.OffsetDateTime.parse(a.start())));
-            }
             return cache.invalidate(a.department().id()).thenReturn(response);
         });
+    }
+
+    /** In the booking's transaction (idempotency.execute runs it): the confirmation notice, through the outbox. */
+    private Mono<Views.Appointment> announceBooked(Views.Appointment a) {
+        if (!"BOOKED".equals(a.status())) return Mono.just(a);
+        return outbox.append(new AppointmentBooked(a.id(), a.citizenId(), a.patientName(), a.hospital().name(),
+                        a.department().name(), a.doctor().name(), java.time.OffsetDateTime.parse(a.start())))
+                .thenReturn(a);
     }
 
     Mono<Views.Appointment> get(UUID citizenId, UUID id) {
@@ -187,11 +193,12 @@ class BookingService {
         return catalog.suspendSchedule(hospitalId, scheduleId, reason, actor, now)
                 .flatMap(cancelled -> audit(actor, Role.HOSPITAL_STAFF, "SCHEDULE_SUSPENDED",
                                 "schedule:" + scheduleId + " cancelled:" + cancelled.size())
+                        .then(reactor.core.publisher.Flux.fromIterable(cancelled).concatMap(c -> outbox.append(new AppointmentCancelledByHospital(
+                                c.appointmentId(), c.citizenId(), c.patientName(), c.hospitalName(), c.departmentName(), c.doctorName(),
+                                c.start(), reason))).then())
                         .thenReturn(cancelled))
                 .as(tx::transactional)
                 .flatMap(cancelled -> {
-                    cancelled.forEach(c -> events.publishEvent(new AppointmentCancelledByHospital(c.appointmentId(), c.citizenId(),
-                            c.patientName(), c.hospitalName(), c.departmentName(), c.doctorName(), c.start(), reason)));
                     List<UUID> departments = cancelled.stream().map(CatalogStore.Cancelled::departmentId).distinct().toList();
                     return reactor.core.publisher.Flux.fromIterable(departments).concatMap(cache::invalidate)
                             .then(Mono.just(new Suspension(scheduleId, cancelled.size())));
