@@ -181,6 +181,10 @@ class AuthorizationMatrixIT {
         // ---- participation: a citizen's cases (the other callers are not its submitter nor staff of its department)
         open("GET /api/v1/participation/departments",                                                      200),
         open("GET /api/v1/participation/categories",                                                       200),
+        open("GET /api/v1/public/cases",                                                                   200),
+        open("GET /api/v1/public/cases/stats",                                                             200),
+        open("GET /api/v1/public/ratings",                                                                 200),
+        rowWithBody("POST /api/v1/ratings", "{}",                                         401, 400, 400, 400, 400, 400),
         rowWithBody("POST /api/v1/cases", "{}",                                           401, 400, 400, 400, 400, 400),
         row("GET /api/v1/me/cases",                                                       401, 200, 200, 200, 200, 200),
         row("GET /api/v1/cases/{caseId}",                                                 401, 200, 404, 404, 404, 404),

@@ -144,4 +144,26 @@ class CaseRoutingIT {
         problem(fx.submit(citizen, badPlace, UUID.randomUUID().toString()), HttpStatus.BAD_REQUEST, "VALIDATION_FAILED");
         assertThat(fx.count("SELECT count(*) FROM participation_cases WHERE citizen_id = :p0", citizen.id())).isZero();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDashboardShowsMyOpenCasesWithTheirNextDeadline() {
+        var citizen = fx.citizen();
+        Map<String, Object> open = fx.submitOk(citizen, ParticipationFixture.stopComplaint());
+        Map<String, Object> withdrawn = fx.submitOk(citizen, complaint("WATER", null));
+        map(fx.citizenAction(citizen, withdrawn.get("id"), "withdraw", null).expectStatus().isOk());
+        Map<String, Object> section = null;
+        // A section has 300 ms on a shared, busy machine: a TIMEOUT may be retried twice, an ERROR never.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            section = (Map<String, Object>) map(web.get().uri("/api/v1/me/dashboard").headers(h -> h.setBearerAuth(citizen.token()))
+                    .exchange().expectStatus().isOk()).get("openCases");
+            if ("OK".equals(section.get("status"))) break;
+            assertThat(section.get("reason")).isEqualTo("TIMEOUT");
+        }
+        assertThat(section.get("status")).isEqualTo("OK");
+        List<Map<String, Object>> cases = (List<Map<String, Object>>) section.get("cases");
+        assertThat(cases).extracting(c -> c.get("id")).containsExactly(open.get("id"));
+        assertThat(cases.get(0).get("nextDeadline")).isEqualTo(open.get("acknowledgeBy"));
+        assertThat(cases.get(0).get("department")).isEqualTo("市公共交通集团");
+    }
 }

@@ -200,6 +200,7 @@ class CaseStore {
         sql.append(" FROM (SELECT id, status AS old_status FROM participation_cases WHERE id = :id FOR UPDATE) o")
                 .append(" WHERE c.id = o.id AND c.status IN (").append(literals(change.from())).append(")");
         if (scope.citizenId() != null) sql.append(" AND c.citizen_id = :scopeCitizen");
+        // A scope with neither (the 12345 system) may change any case.
         if (scope.departments() != null) sql.append(" AND c.department_id = ANY(:scopeDepartments)");
         if (change.condition() != null) sql.append(" AND (").append(change.condition()).append(")");
         sql.append(" RETURNING o.old_status, c.department_id");
@@ -235,6 +236,16 @@ class CaseStore {
                 .bind("c", citizenId)
                 .map(row -> Boolean.TRUE.equals(row.get("ok", Boolean.class)))
                 .one();
+    }
+
+    /** Queues the case for filing into 12345 (once: a re-accepted case is not filed twice). */
+    Mono<Void> queueForwarding(UUID caseId, Instant now) {
+        return db.sql("""
+                        INSERT INTO participation_forwarding (case_id, state, next_attempt_at, created_at, updated_at)
+                        VALUES (:case, 'PENDING', :now, :now, :now) ON CONFLICT (case_id) DO NOTHING""")
+                .bind("case", caseId)
+                .bind("now", utc(now))
+                .then();
     }
 
     static String literals(Set<CaseStatus> statuses) {

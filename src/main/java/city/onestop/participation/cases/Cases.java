@@ -1,6 +1,7 @@
 package city.onestop.participation.cases;
 
 import city.onestop.participation.CaseUpdated;
+import city.onestop.participation.forwarding.HotlineEndpoint;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.RateLimiter;
@@ -80,10 +81,12 @@ public class Cases {
     private final TransactionalOperator tx;
     private final ParticipationProperties properties;
     private final Clock clock;
+    private final HotlineEndpoint hotline;
 
-    Cases(CaseStore store, Departments departments, Routing routing, CalendarStore calendars, Idempotency idempotency,
+    Cases(HotlineEndpoint hotline, CaseStore store, Departments departments, Routing routing, CalendarStore calendars, Idempotency idempotency,
             RateLimiter rateLimiter, AuditLog audit, ApplicationEventPublisher events, ReactiveTransactionManager txManager,
             ParticipationProperties properties, Clock clock) {
+        this.hotline = hotline;
         this.store = store;
         this.departments = departments;
         this.routing = routing;
@@ -123,14 +126,28 @@ public class Cases {
         });
     }
 
-    /** A follow-up case opened by the system for a low rating (no idempotency key: the rating's uniqueness guards it). */
-    public Mono<CaseView> openFollowUp(UUID citizenId, NewCase request, UUID departmentId, UUID followUpOf) {
+    /**
+     * Writes a follow-up case opened by the system (a low rating) inside the caller's transaction; call
+     * {@link #announceSubmitted} after the commit.
+     */
+    public Mono<UUID> createFollowUp(UUID citizenId, NewCase request, UUID departmentId, UUID followUpOf) {
         return departments.findDepartment(departmentId)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no department " + departmentId)))
                 .zipWith(calendars.calendar())
-                .flatMap(t -> create(citizenId, request, t.getT1(), t.getT2(), followUpOf))
-                .flatMap(id -> view(id, true))
-                .doOnNext(v -> publish(v, v.timeline().get(0).id(), "SUBMITTED", null));
+                .flatMap(t -> create(citizenId, request, t.getT1(), t.getT2(), followUpOf));
     }
+
+    /** Publishes the SUBMITTED event of a case written by {@link #createFollowUp}, once its transaction committed. */
+    public Mono<CaseView> announceSubmitted(UUID caseId) {
+        return view(caseId, false).doOnNext(v -> publish(v, v.timeline().get(0).id(), "SUBMITTED", null));
+    }
+
+    /** The department of a case (for ratings), with the case's submitter and status. */
+    public Mono<CaseFacts> findCaseFacts(UUID caseId) {
+        return store.findCase(caseId).map(c -> new CaseFacts(c.id(), c.citizenId(), c.status(), c.department().id(), c.category()));
+    }
+
+    public record CaseFacts(UUID id, UUID citizenId, CaseStatus status, UUID departmentId, String category) {}
 
     private Mono<Void> admit(UUID citizenId) {
         return rateLimiter.tryAcquire("participation:submit:" + citizenId,
@@ -176,6 +193,11 @@ public class Cases {
                 .filter(c -> c.citizenId().equals(actor.id()) || actor.departments().contains(c.department().id()))
                 .switchIfEmpty(Mono.error(() -> ParticipationError.caseNotFound(id)))
                 .flatMap(c -> withTimeline(c, actor.departments().contains(c.department().id())));
+    }
+
+    /** A case as the forwarder sends it (no access check: the forwarder is the system). */
+    public Mono<CaseView> findForForwarding(UUID id) {
+        return store.findCase(id).map(c -> view(c, null));
     }
 
     public Mono<List<CaseView>> listMine(UUID citizenId, Instant beforeAt, UUID beforeId, int limit) {
@@ -274,11 +296,22 @@ public class Cases {
 
     // ------------------------------------------------------------------ the department's actions
 
+    /** Accepts the case; when forwarding to 12345 is on, queues it for filing in the same transaction. */
     public Mono<CaseView> accept(Actor actor, UUID id) {
-        return staffChange(actor, id, "accepted",
+        return requireStaff(actor).then(change(actor.id(), "STAFF", id, CaseStore.Scope.staff(actor.departments()), "accepted",
                 CaseStore.Change.of(Set.of(CaseStatus.SUBMITTED, CaseStatus.TRANSFERRED), CaseStatus.ACCEPTED)
                         .set("accepted_at = coalesce(c.accepted_at, :now)").set("next_due_at = c.reply_due_at").set("overdue = false"),
-                "ACCEPTED", null, "CASE_ACCEPTED");
+                "ACCEPTED", null, "CASE_ACCEPTED", null, hotline.enabled() ? store.queueForwarding(id, clock.instant()) : Mono.empty()));
+    }
+
+    /** The 12345 system replied to a forwarded case: REPLIED with its text, by the system, unless handled here already. */
+    public Mono<Boolean> replyFromHotline(UUID id, String text) {
+        return change(null, "SYSTEM", id, new CaseStore.Scope(null, null), "replied",
+                CaseStore.Change.of(Set.of(CaseStatus.ACCEPTED, CaseStatus.ASSIGNED), CaseStatus.REPLIED)
+                        .set("reply = :reply").bind("reply", text).set("replied_at = :now").set("next_due_at = NULL"),
+                "REPLIED", text, "CASE_REPLIED", null, Mono.empty())
+                .thenReturn(true)
+                .onErrorResume(ParticipationError.class, e -> Mono.just(false));
     }
 
     /** Gives the case to a handler of its department; a handler may take it, a supervisor may give it to anyone there. */
@@ -360,15 +393,23 @@ public class Cases {
                 note, action, eventDepartment));
     }
 
-    /** One transition: the conditional update, the timeline entry, the audit row; then the event, after commit. */
     private Mono<CaseView> change(UUID actorId, String actorKind, UUID id, CaseStore.Scope scope, String verb, CaseStore.Change change,
             String kind, String note, String action, UUID eventDepartment) {
+        return change(actorId, actorKind, id, scope, verb, change, kind, note, action, eventDepartment, Mono.empty());
+    }
+
+    /**
+     * One transition: the conditional update, the timeline entry, the audit row and {@code alsoInTransaction}; then
+     * the event, after commit.
+     */
+    private Mono<CaseView> change(UUID actorId, String actorKind, UUID id, CaseStore.Scope scope, String verb, CaseStore.Change change,
+            String kind, String note, String action, UUID eventDepartment, Mono<Void> alsoInTransaction) {
         Instant now = clock.instant();
         return store.change(id, scope, change, now)
                 .switchIfEmpty(Mono.defer(() -> explain(id, scope, verb).then(Mono.empty())))
                 .flatMap(changed -> store.appendEvent(new CaseStore.Event(id, now, actorId, actorKind, kind, changed.before(), change.to(),
                                 eventDepartment == null ? changed.departmentId() : eventDepartment, note))
-                        .flatMap(eventId -> audit.record(entry(actorId, actorKind, action, id)).thenReturn(eventId)))
+                        .flatMap(eventId -> audit.record(entry(actorId, actorKind, action, id)).then(alsoInTransaction).thenReturn(eventId)))
                 .as(tx::transactional)
                 .flatMap(eventId -> view(id, "STAFF".equals(actorKind)).doOnNext(v -> publish(v, eventId, kind, note)));
     }
@@ -377,13 +418,18 @@ public class Cases {
     private <T> Mono<T> explain(UUID id, CaseStore.Scope scope, String verb) {
         return store.findCase(id)
                 .filter(c -> scope.citizenId() != null ? c.citizenId().equals(scope.citizenId())
-                        : scope.departments().contains(c.department().id()))
+                        : scope.departments() == null || scope.departments().contains(c.department().id()))
                 .switchIfEmpty(Mono.error(() -> ParticipationError.caseNotFound(id)))
                 .flatMap(c -> Mono.error(ParticipationError.stateConflict(verb, c.status())));
     }
 
     private static AuditLog.AuditEntry entry(UUID actor, String actorKind, String action, UUID caseId) {
-        return new AuditLog.AuditEntry(actor, "STAFF".equals(actorKind) ? "CASE_STAFF" : actorKind, action, "case:" + caseId,
+        String role = switch (actorKind) {
+            case "STAFF" -> "CASE_STAFF";
+            case "SYSTEM" -> "HOTLINE_12345";
+            default -> actorKind;
+        };
+        return new AuditLog.AuditEntry(actor, role, action, "case:" + caseId,
                 AuditLog.Outcome.SUCCESS);
     }
 

@@ -7,9 +7,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ParticipationWebConfig {
 
-    /** Departments and categories are public: anyone may see where a case would go before filing it. */
+    /** Departments, categories and what the city published are public: anyone may read them. */
     @Bean
     PublicPaths participationPublicPaths() {
-        return PublicPaths.get("/api/v1/participation/departments", "/api/v1/participation/categories");
+        return PublicPaths.get("/api/v1/participation/departments", "/api/v1/participation/categories", "/api/v1/public/cases",
+                "/api/v1/public/cases/stats", "/api/v1/public/ratings");
     }
 }
