@@ -189,6 +189,9 @@ class AuthorizationMatrixIT {
         row("GET /api/v1/me/cases",                                                       401, 200, 200, 200, 200, 200),
         row("GET /api/v1/cases/{caseId}",                                                 401, 200, 404, 404, 404, 404),
         rowWithBody("POST /api/v1/cases/{caseId}/information", "{\"text\":\"matrix\"}",    401, 200, 404, 404, 404, 404),
+        // No body: the submitter is told to send the photo's bytes; nobody else learns the case exists.
+        row("POST /api/v1/cases/{caseId}/attachments",                                    401, 400, 404, 404, 404, 404),
+        row("GET /api/v1/cases/{caseId}/attachments/{random}",                            401, 404, 404, 404, 404, 404),
         row("POST /api/v1/cases/{caseToWithdraw}/withdraw",                               401, 200, 404, 404, 404, 404),
         // Not replied yet: the submitter may neither confirm nor reopen it.
         row("POST /api/v1/cases/{caseId}/confirm",                                        401, 409, 404, 404, 404, 404),

@@ -12,6 +12,7 @@ public final class ParticipationError extends RuntimeException {
         UNPROCESSABLE,
         CONFLICT,
         FORBIDDEN,
+        UNSUPPORTED_MEDIA,
         TOO_MANY
     }
 

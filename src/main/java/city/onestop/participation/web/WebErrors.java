@@ -18,6 +18,8 @@ final class WebErrors {
             case UNPROCESSABLE -> new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, p.code(), "Unprocessable request", p.getMessage());
             case CONFLICT -> new ProblemException(HttpStatus.CONFLICT, p.code(), "Conflict", p.getMessage());
             case FORBIDDEN -> new ProblemException(HttpStatus.FORBIDDEN, p.code(), "Forbidden", p.getMessage());
+            case UNSUPPORTED_MEDIA -> new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, p.code(), "Unsupported media type",
+                    p.getMessage());
             case TOO_MANY -> ProblemException.tooManyRequests(p.code(), p.getMessage(), 60);
         };
     }
