@@ -207,6 +207,7 @@ class AuthorizationMatrixIT {
                                                                                           401, 403, 403, 403, 403, 403),
         rowWithBody("POST /api/v1/participation/staff/cases/{caseId}/reject", "{\"reason\":\"matrix\"}",
                                                                                           401, 403, 403, 403, 403, 403),
+        row("POST /api/v1/participation/staff/cases/{caseId}/release",                    401, 403, 403, 403, 403, 403),
         row("POST /api/v1/participation/staff/cases/{caseId}/close",                      401, 403, 403, 403, 403, 403),
         // ---- participation: admin
         rowWithBody("PUT /api/v1/admin/participation/departments/{random}/staff/{random}", "{\"role\":\"HANDLER\"}",

@@ -9,7 +9,7 @@ record CaseRow(UUID id, String reference, UUID citizenId, CaseType type, String 
         Double lon, SubjectKind subjectKind, String subjectId, boolean publicConsent, CaseStatus status, Department department,
         UUID assigneeId, String reply, String rejectReason, Instant submittedAt, Instant acceptedAt, Instant repliedAt,
         Instant closedAt, Instant ackDueAt, Instant replyDueAt, Instant nextDueAt, boolean overdue, boolean reopened,
-        Boolean satisfied, UUID followUpOf) {
+        Boolean satisfied, UUID followUpOf, boolean held) {
 
     static final String SELECT = """
             SELECT c.*, d.code AS d_code, d.kind AS d_kind, d.name AS d_name, d.name_en AS d_name_en
@@ -28,7 +28,8 @@ record CaseRow(UUID id, String reference, UUID citizenId, CaseType type, String 
                 instant(row, "submitted_at"), instant(row, "accepted_at"), instant(row, "replied_at"), instant(row, "closed_at"),
                 instant(row, "ack_due_at"), instant(row, "reply_due_at"), instant(row, "next_due_at"),
                 Boolean.TRUE.equals(row.get("overdue", Boolean.class)), Boolean.TRUE.equals(row.get("reopened", Boolean.class)),
-                row.get("satisfied", Boolean.class), row.get("follow_up_of", UUID.class));
+                row.get("satisfied", Boolean.class), row.get("follow_up_of", UUID.class),
+                Boolean.TRUE.equals(row.get("held_for_review", Boolean.class)));
     }
 
     static Instant instant(io.r2dbc.spi.Readable row, String column) {

@@ -34,17 +34,17 @@ class CaseStore {
 
     record Insert(UUID id, UUID citizenId, CaseType type, String category, String title, String body, Double lat, Double lon,
             SubjectKind subjectKind, String subjectId, boolean publicConsent, UUID departmentId, Instant submittedAt, Instant ackDueAt,
-            Instant replyDueAt, UUID followUpOf) {}
+            Instant replyDueAt, UUID followUpOf, boolean held) {}
 
     Mono<Void> insert(Insert c) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         INSERT INTO participation_cases (id, reference, citizen_id, type, category, title, body, lat, lon, subject_kind,
                             subject_id, public_consent, status, department_id, submitted_at, ack_due_at, reply_due_at, next_due_at,
-                            follow_up_of, updated_at)
+                            follow_up_of, updated_at, held_for_review)
                         VALUES (:id, 'GZ' || to_char(:submitted AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
                                     || lpad(nextval('participation_case_number')::text, 6, '0'),
                             :citizen, :type, :category, :title, :body, :lat, :lon, :subjectKind, :subjectId, :consent, 'SUBMITTED',
-                            :department, :submitted, :ackDue, :replyDue, :ackDue, :followUpOf, :submitted)""")
+                            :department, :submitted, :ackDue, :replyDue, :ackDue, :followUpOf, :submitted, :held)""")
                 .bind("id", c.id())
                 .bind("citizen", c.citizenId())
                 .bind("type", c.type().name())
@@ -52,6 +52,7 @@ class CaseStore {
                 .bind("title", c.title())
                 .bind("body", c.body())
                 .bind("consent", c.publicConsent())
+                .bind("held", c.held())
                 .bind("department", c.departmentId())
                 .bind("submitted", utc(c.submittedAt()))
                 .bind("ackDue", utc(c.ackDueAt()))
@@ -125,12 +126,14 @@ class CaseStore {
     }
 
     /** A staff queue filter; null members do not filter. {@code statuses} empty means the open ones. */
-    record QueueFilter(List<UUID> departments, Set<CaseStatus> statuses, CaseType type, String category, Boolean overdue) {}
+    record QueueFilter(List<UUID> departments, Set<CaseStatus> statuses, CaseType type, String category, Boolean overdue,
+            boolean held) {}
 
     /** Cases of the departments, soonest deadline first (none last), after the keyset position; {@code limit + 1} rows. */
     Flux<CaseRow> queue(QueueFilter f, Instant afterDue, boolean afterNoDue, UUID afterId, int limit) {
-        StringBuilder where = new StringBuilder(" WHERE c.department_id = ANY(:departments) AND c.status IN (")
+        StringBuilder where = new StringBuilder(f.departments() == null ? " WHERE c.status IN (" : " WHERE c.department_id = ANY(:departments) AND c.status IN (")
                 .append(literals(f.statuses().isEmpty() ? CaseStatus.OPEN : f.statuses())).append(")");
+        where.append(f.held() ? " AND c.held_for_review" : " AND NOT c.held_for_review");
         if (f.type() != null) where.append(" AND c.type = :type");
         if (f.category() != null) where.append(" AND c.category = :category");
         if (f.overdue() != null) where.append(" AND c.overdue = :overdue");
@@ -140,8 +143,8 @@ class CaseStore {
         }
         DatabaseClient.GenericExecuteSpec spec = db.sql(CaseRow.SELECT + where
                         + " ORDER BY coalesce(c.next_due_at, 'infinity'::timestamptz), c.id LIMIT :limit")
-                .bind("departments", f.departments().toArray(UUID[]::new))
                 .bind("limit", limit + 1);
+        if (f.departments() != null) spec = spec.bind("departments", f.departments().toArray(UUID[]::new));
         if (f.type() != null) spec = spec.bind("type", f.type().name());
         if (f.category() != null) spec = spec.bind("category", f.category());
         if (f.overdue() != null) spec = spec.bind("overdue", f.overdue());
@@ -201,7 +204,8 @@ class CaseStore {
                 .append(" WHERE c.id = o.id AND c.status IN (").append(literals(change.from())).append(")");
         if (scope.citizenId() != null) sql.append(" AND c.citizen_id = :scopeCitizen");
         // A scope with neither (the 12345 system) may change any case.
-        if (scope.departments() != null) sql.append(" AND c.department_id = ANY(:scopeDepartments)");
+        // A held case waits for the city office's review before its department may act on it.
+        if (scope.departments() != null) sql.append(" AND c.department_id = ANY(:scopeDepartments) AND NOT c.held_for_review");
         if (change.condition() != null) sql.append(" AND (").append(change.condition()).append(")");
         sql.append(" RETURNING o.old_status, c.department_id");
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString())
@@ -236,6 +240,16 @@ class CaseStore {
                 .bind("c", citizenId)
                 .map(row -> Boolean.TRUE.equals(row.get("ok", Boolean.class)))
                 .one();
+    }
+
+    /** Lets a held case through; false when it was not held. */
+    Mono<Boolean> release(UUID id, Instant now) {
+        return db.sql("UPDATE participation_cases SET held_for_review = false, updated_at = :now WHERE id = :id AND held_for_review")
+                .bind("now", utc(now))
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n == 1);
     }
 
     /** Queues the case for filing into 12345 (once: a re-accepted case is not filed twice). */

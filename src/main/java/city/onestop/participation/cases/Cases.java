@@ -52,7 +52,7 @@ public class Cases {
             Subject subject, boolean publicConsent, CaseStatus status, DepartmentView department, UUID assigneeId, String reply,
             String rejectReason, OffsetDateTime submittedAt, OffsetDateTime acceptedAt, OffsetDateTime repliedAt,
             OffsetDateTime closedAt, OffsetDateTime acknowledgeBy, OffsetDateTime replyBy, OffsetDateTime nextDeadline,
-            boolean overdue, boolean reopened, Boolean satisfied, UUID followUpOf, List<TimelineEntry> timeline) {}
+            boolean overdue, boolean reopened, Boolean satisfied, UUID followUpOf, boolean heldForReview, List<TimelineEntry> timeline) {}
 
     /** Who acts: a citizen on their own case, or department staff. */
     public record Actor(UUID id, List<Departments.Membership> memberships) {
@@ -164,14 +164,17 @@ public class Cases {
         Instant replyDue = calendar.dueAt(now, properties.replyWorkingDays(r.type()), properties.zone());
         warnIfCalendarUnknown(calendar, now, replyDue);
         UUID id = UUID.randomUUID();
+        boolean held = followUpOf == null && properties.needsReview(r.title(), r.text());
         var insert = new CaseStore.Insert(id, citizenId, r.type(), r.category(), r.title(), r.text(),
                 r.location() == null ? null : r.location().lat(), r.location() == null ? null : r.location().lon(),
                 r.subject() == null ? null : r.subject().kind(), r.subject() == null ? null : r.subject().id(), r.publicConsent(),
-                department.id(), now, ackDue, replyDue, followUpOf);
+                department.id(), now, ackDue, replyDue, followUpOf, held);
         String actorKind = followUpOf == null ? "CITIZEN" : "SYSTEM";
         return store.insert(insert)
                 .then(store.appendEvent(new CaseStore.Event(id, now, followUpOf == null ? citizenId : null, actorKind, "SUBMITTED", null,
                         CaseStatus.SUBMITTED, department.id(), followUpOf == null ? null : "follow-up of a low rating")))
+                .then(held ? store.appendEvent(new CaseStore.Event(id, now, null, "SYSTEM", "HELD_FOR_REVIEW", null, null, null,
+                        "the city office reviews it before the department sees it")).then() : Mono.<Void>empty())
                 .then(audit.record(new AuditLog.AuditEntry(followUpOf == null ? citizenId : null, followUpOf == null ? "CITIZEN" : null,
                         "CASE_SUBMITTED", "case:" + id + " department:" + department.code(), AuditLog.Outcome.SUCCESS)))
                 .thenReturn(id);
@@ -210,10 +213,11 @@ public class Cases {
 
     /** A staff member's queue over every department they work for. */
     public Mono<List<CaseView>> queue(Actor actor, Set<CaseStatus> statuses, CaseType type, String category, Boolean overdue,
-            Instant afterDue, boolean afterNoDue, UUID afterId, int limit) {
-        return requireStaff(actor)
-                .thenMany(store.queue(new CaseStore.QueueFilter(actor.departments(), statuses, type, category, overdue), afterDue, afterNoDue,
-                        afterId, limit))
+            boolean held, Instant afterDue, boolean afterNoDue, UUID afterId, int limit) {
+        Mono<List<UUID>> scope = held ? requireReviewer(actor).thenReturn(List.<UUID>of()) : requireStaff(actor).thenReturn(actor.departments());
+        return scope
+                .flatMapMany(departmentIds -> store.queue(new CaseStore.QueueFilter(held ? null : departmentIds, statuses, type, category,
+                        overdue, held), afterDue, afterNoDue, afterId, limit))
                 .map(c -> view(c, null))
                 .collectList();
     }
@@ -236,7 +240,7 @@ public class Cases {
                 c.subjectKind() == null ? null : new Subject(c.subjectKind(), c.subjectId()), c.publicConsent(), c.status(),
                 DepartmentView.of(c.department()), c.assigneeId(), c.reply(), c.rejectReason(), at(c.submittedAt()), at(c.acceptedAt()),
                 at(c.repliedAt()), at(c.closedAt()), at(c.ackDueAt()), at(c.replyDueAt()), at(c.nextDueAt()), c.overdue(), c.reopened(),
-                c.satisfied(), c.followUpOf(), timeline);
+                c.satisfied(), c.followUpOf(), c.held(), timeline);
     }
 
     private OffsetDateTime at(Instant t) {
@@ -374,6 +378,26 @@ public class Cases {
         return staffChange(actor, id, "closed",
                 CaseStore.Change.of(Set.of(CaseStatus.REPLIED), CaseStatus.CLOSED).set("closed_at = :now"),
                 "CLOSED", null, "CASE_CLOSED");
+    }
+
+    /** Held cases are reviewed by the city office's staff. */
+    private Mono<Void> requireReviewer(Actor actor) {
+        return departments.findByCode(Departments.CITY_OFFICE)
+                .flatMap(office -> actor.departments().contains(office.id()) ? Mono.<Void>empty()
+                        : Mono.error(ParticipationError.forbidden("REVIEWER_ONLY", "Only the city office's staff review held cases")));
+    }
+
+    /** The city office lets a held case through to its department. */
+    public Mono<CaseView> release(Actor actor, UUID id) {
+        Instant now = clock.instant();
+        return requireReviewer(actor)
+                .then(store.release(id, now))
+                .flatMap(released -> released ? Mono.just(true) : store.findCase(id).switchIfEmpty(Mono.error(() -> ParticipationError.caseNotFound(id)))
+                        .flatMap(c -> Mono.error(new ParticipationError(ParticipationError.Kind.CONFLICT, "CASE_NOT_HELD", "The case is not held"))))
+                .then(store.appendEvent(new CaseStore.Event(id, now, actor.id(), "STAFF", "RELEASED", null, null, null, null)))
+                .flatMap(e -> audit.record(entry(actor.id(), "STAFF", "CASE_RELEASED", id)))
+                .as(tx::transactional)
+                .then(view(id, true));
     }
 
     private Mono<Void> requireStaff(Actor actor) {

@@ -83,7 +83,7 @@ class ParticipationDemoData {
         return store.findCase(id).hasElement().flatMap(exists -> exists ? Mono.empty() : departments.findByCode(d.department())
                 .flatMap(dept -> store.insert(new CaseStore.Insert(id, citizen, d.type(), d.category(), d.title(), d.text(), null, null,
                                 null, null, true, dept.id(), filed, calendar.dueAt(filed, properties.acknowledgeWorkingDays(), properties.zone()),
-                                calendar.dueAt(filed, properties.replyWorkingDays(d.type()), properties.zone()), null))
+                                calendar.dueAt(filed, properties.replyWorkingDays(d.type()), properties.zone()), null, false))
                         .then(store.appendEvent(new CaseStore.Event(id, filed, citizen, "CITIZEN", "SUBMITTED", null, CaseStatus.SUBMITTED,
                                 dept.id(), null)))
                         .then(db.sql("""

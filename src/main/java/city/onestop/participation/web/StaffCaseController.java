@@ -49,14 +49,16 @@ class StaffCaseController {
 
     @GetMapping
     @Operation(operationId = "staffCaseQueue",
-            summary = "The cases of my departments, soonest deadline first; filter by status (repeatable), type, category, overdue")
+            summary = "The cases of my departments, soonest deadline first; filter by status (repeatable), type, category, overdue;"
+                    + " held=true: the city office's review list")
     Mono<Page<Cases.CaseView>> queue(@RequestParam(required = false) List<CaseStatus> status, @RequestParam(required = false) CaseType type,
             @RequestParam(required = false) String category, @RequestParam(required = false) Boolean overdue,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+            @RequestParam(required = false, defaultValue = "false") boolean held, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
         int size = Cursors.limit(limit);
         Positions after = Positions.decode(cursor);
         Set<CaseStatus> statuses = status == null || status.isEmpty() ? Set.of() : EnumSet.copyOf(status);
-        return staff(actor -> cases.queue(actor, statuses, type, category, overdue, after.at(), after.id() != null && after.at() == null,
+        return staff(actor -> cases.queue(actor, statuses, type, category, overdue, held, after.at(), after.id() != null && after.at() == null,
                         after.id(), size))
                 .map(rows -> Page.of(rows, size, c -> Positions.position(c.nextDeadline() == null ? null : c.nextDeadline().toInstant(),
                         c.id())));
@@ -90,6 +92,12 @@ class StaffCaseController {
     @Operation(operationId = "staffRejectCase", summary = "Reject a case that is not for the city to handle, with a reason (→ REJECTED)")
     Mono<Cases.CaseView> reject(@PathVariable UUID id, @Valid @RequestBody RejectBody body) {
         return staff(actor -> cases.reject(actor, id, body.reason().trim()));
+    }
+
+    @PostMapping("/{id}/release")
+    @Operation(operationId = "staffReleaseCase", summary = "City office: let a case held by the word list through to its department")
+    Mono<Cases.CaseView> release(@PathVariable UUID id) {
+        return staff(actor -> cases.release(actor, id));
     }
 
     @PostMapping("/{id}/close")
