@@ -191,6 +191,41 @@ class AuthorizationMatrixIT {
         rowWithBody("PUT /api/v1/admin/citizens/{random}/roles", "{}",                    401, 403, 403, 403, 403, 400),
         row("GET /api/v1/admin/audit",                                                    401, 403, 403, 403, 403, 200),
         row("GET /api/v1/admin/audit/verify",                                             401, 403, 403, 403, 403, 200),
+        // ---- participation: a citizen's cases (the other callers are not its submitter nor staff of its department)
+        open("GET /api/v1/participation/departments",                                                      200),
+        open("GET /api/v1/participation/categories",                                                       200),
+        open("GET /api/v1/public/cases",                                                                   200),
+        open("GET /api/v1/public/cases/stats",                                                             200),
+        open("GET /api/v1/public/ratings",                                                                 200),
+        rowWithBody("POST /api/v1/ratings", "{}",                                         401, 400, 400, 400, 400, 400),
+        rowWithBody("POST /api/v1/cases", "{}",                                           401, 400, 400, 400, 400, 400),
+        row("GET /api/v1/me/cases",                                                       401, 200, 200, 200, 200, 200),
+        row("GET /api/v1/cases/{caseId}",                                                 401, 200, 404, 404, 404, 404),
+        rowWithBody("POST /api/v1/cases/{caseId}/information", "{\"text\":\"matrix\"}",    401, 200, 404, 404, 404, 404),
+        // No body: the submitter is told to send the photo's bytes; nobody else learns the case exists.
+        row("POST /api/v1/cases/{caseId}/attachments",                                    401, 400, 404, 404, 404, 404),
+        row("GET /api/v1/cases/{caseId}/attachments/{random}",                            401, 404, 404, 404, 404, 404),
+        row("POST /api/v1/cases/{caseToWithdraw}/withdraw",                               401, 200, 404, 404, 404, 404),
+        // Not replied yet: the submitter may neither confirm nor reopen it.
+        row("POST /api/v1/cases/{caseId}/confirm",                                        401, 409, 404, 404, 404, 404),
+        rowWithBody("POST /api/v1/cases/{caseId}/reopen", "{\"text\":\"matrix\"}",         401, 409, 404, 404, 404, 404),
+        // ---- participation: department staff (no caller is staff of a department)
+        row("GET /api/v1/participation/staff/cases",                                      401, 403, 403, 403, 403, 403),
+        row("POST /api/v1/participation/staff/cases/{caseId}/accept",                     401, 403, 403, 403, 403, 403),
+        rowWithBody("POST /api/v1/participation/staff/cases/{caseId}/assign", "{\"assigneeId\":\"{random}\"}",
+                                                                                          401, 403, 403, 403, 403, 403),
+        rowWithBody("POST /api/v1/participation/staff/cases/{caseId}/reply", "{\"text\":\"matrix\"}",
+                                                                                          401, 403, 403, 403, 403, 403),
+        rowWithBody("POST /api/v1/participation/staff/cases/{caseId}/transfer", "{\"departmentId\":\"{random}\",\"reason\":\"m\"}",
+                                                                                          401, 403, 403, 403, 403, 403),
+        rowWithBody("POST /api/v1/participation/staff/cases/{caseId}/reject", "{\"reason\":\"matrix\"}",
+                                                                                          401, 403, 403, 403, 403, 403),
+        row("POST /api/v1/participation/staff/cases/{caseId}/release",                    401, 403, 403, 403, 403, 403),
+        row("POST /api/v1/participation/staff/cases/{caseId}/close",                      401, 403, 403, 403, 403, 403),
+        // ---- participation: admin
+        rowWithBody("PUT /api/v1/admin/participation/departments/{random}/staff/{random}", "{\"role\":\"HANDLER\"}",
+                                                                                          401, 403, 403, 403, 403, 404),
+        row("DELETE /api/v1/admin/participation/departments/{random}/staff/{random}",     401, 403, 403, 403, 403, 404),
         // ---- transit: admin
         row("GET /api/v1/admin/transit/feeds/{feedId}/imports",                           401, 403, 403, 403, 403, 200),
         row("POST /api/v1/admin/transit/feeds/{feedId}/imports",                          401, 403, 403, 403, 403, 404)
@@ -344,6 +379,15 @@ class AuthorizationMatrixIT {
 
         bookingFixture(admin);
         billingFixture(registeredOwner);
+        participationFixture();
+    }
+
+    private void participationFixture() {
+        String owner = tokenOf.get(Caller.OWNER);
+        Map<String, Object> body = Map.of("type", "COMPLAINT", "category", "TRANSIT", "title", "Matrix", "text", "Matrix case",
+                "publicConsent", false, "subject", Map.of("kind", "STOP", "id", "matrix"));
+        vars.put("caseId", (String) post(owner, "/api/v1/cases", body, 201).get("id"));
+        vars.put("caseToWithdraw", (String) post(owner, "/api/v1/cases", body, 201).get("id"));
     }
 
     private Map<?, ?> post(String token, String uri, Object body, int status) {

@@ -51,7 +51,8 @@ class DashboardIT {
             assertThat(dashboard.values()).allSatisfy(v -> assertThat(((Map<?, ?>) v).get("reason")).isNotEqualTo("ERROR"));
             dashboard = get(citizen.token(), "/api/v1/me/dashboard");
         }
-        assertThat(dashboard).containsOnlyKeys("favouriteStops", "unpaidBills", "upcomingAppointments", "unreadNotifications");
+        assertThat(dashboard).containsOnlyKeys("favouriteStops", "unpaidBills", "upcomingAppointments", "unreadNotifications",
+                "openCases");
 
         var stops = (Map<String, Object>) dashboard.get("favouriteStops");
         assertThat(stops.get("status")).isEqualTo("OK");

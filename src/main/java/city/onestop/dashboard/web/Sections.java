@@ -5,6 +5,7 @@ import city.onestop.billing.Money;
 import city.onestop.booking.UpcomingAppointments;
 import city.onestop.citizen.FavoriteStops;
 import city.onestop.notification.Notifications;
+import city.onestop.participation.OpenCases;
 import city.onestop.transit.StopBoards;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -18,12 +19,13 @@ import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The four sections, each reading one module's public face; the order here is the order in the response. */
+/** The sections, each reading one module's public face; the order here is the order in the response. */
 @Configuration(proxyBeanMethods = false)
 class Sections {
 
     static final int ARRIVALS_PER_STOP = 3;
     static final Duration APPOINTMENTS_AHEAD = Duration.ofDays(14);
+    static final int OPEN_CASES = 10;
 
     @Bean
     @Order(1)
@@ -63,6 +65,12 @@ class Sections {
     @Order(4)
     DashboardSection unreadNotificationsSection(Notifications notifications) {
         return section("unreadNotifications", citizen -> notifications.countUnread(citizen).map(n -> Map.of("count", n)));
+    }
+
+    @Bean
+    @Order(5)
+    DashboardSection openCasesSection(OpenCases cases) {
+        return section("openCases", citizen -> cases.openCases(citizen, OPEN_CASES).map(list -> Map.of("cases", list)));
     }
 
     private static Map<String, Object> stop(String stopId, String status, List<StopBoards.UpcomingArrival> arrivals,

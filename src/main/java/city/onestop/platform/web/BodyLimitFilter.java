@@ -42,8 +42,12 @@ class BodyLimitFilter implements WebFilter {
         return chain.filter(exchange);
     }
 
-    /** Upload endpoints are the import endpoints: their paths end in {@code /imports}. */
+    /**
+     * Upload endpoints are the import endpoints (paths ending in {@code /imports}) and case photos (ending in
+     * {@code /attachments}, which bound themselves to {@code onestop.participation.max-attachment-size}).
+     */
     static boolean isUpload(ServerWebExchange exchange) {
-        return exchange.getRequest().getPath().value().endsWith("/imports");
+        String path = exchange.getRequest().getPath().value();
+        return path.endsWith("/imports") || path.endsWith("/attachments");
     }
 }
