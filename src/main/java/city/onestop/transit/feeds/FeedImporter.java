@@ -58,8 +58,10 @@ public class FeedImporter {
      */
     public Mono<FeedStore.ImportRecord> importZip(String feedId, String trigger, Path zip, FeedStore.Source source,
             boolean skipUnchanged) {
-        return store.startImport(feedId, trigger, clock.instant()).flatMap(importId -> run(importId, feedId, zip, source, skipUnchanged)
-                .onErrorResume(e -> Mono.defer(() -> fail(importId, e)))
+        return store.startImport(feedId, trigger, clock.instant())
+                .flatMap(importId -> versions.importStarted(feedId).thenReturn(importId))
+                .flatMap(importId -> run(importId, feedId, zip, source, skipUnchanged)
+                .onErrorResume(e -> Mono.defer(() -> fail(importId, feedId, e)))
                 .then(store.history(feedId, 1, importId + 1).next()));
     }
 
@@ -123,7 +125,7 @@ public class FeedImporter {
                 });
     }
 
-    private Mono<Void> fail(long importId, Throwable e) {
+    private Mono<Void> fail(long importId, String feedId, Throwable e) {
         String code;
         String detail;
         if (e instanceof FeedRejected r) {
@@ -135,6 +137,7 @@ public class FeedImporter {
             log.error("Import {} failed", importId, e);
         }
         return store.finishImport(importId, "FAILED", null, null, code, detail, clock.instant())
+                .then(versions.switched(feedId))
                 .then(Mono.error(e instanceof FeedRejected
                         ? new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, "Feed rejected", detail,
                                 Map.of("importId", importId))

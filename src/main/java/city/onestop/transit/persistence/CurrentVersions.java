@@ -31,7 +31,12 @@ public class CurrentVersions {
 
     private final DatabaseClient db;
     private final ReactiveStringRedisTemplate redis;
+    /** How long a client should wait before asking again for a stop of a feed whose first import runs. */
+    public static final long LOADING_RETRY_AFTER_SECONDS = 5;
+
     private final AtomicReference<Map<String, FeedVersion>> current = new AtomicReference<>(Map.of());
+    /** Feeds without a current version whose (first) import is running, on any instance. */
+    private final AtomicReference<java.util.Set<String>> loading = new AtomicReference<>(java.util.Set.of());
     private final Disposable.Composite running = Disposables.composite();
 
     CurrentVersions(DatabaseClient db, ReactiveStringRedisTemplate redis) {
@@ -67,17 +72,57 @@ public class CurrentVersions {
     }
 
     public Mono<Void> refresh() {
-        return db.sql("select f.feed_id, f.current_version, v.timezone from transit_feed f "
+        Mono<Map<String, FeedVersion>> versions = db.sql("select f.feed_id, f.current_version, v.timezone from transit_feed f "
                         + "join transit_feed_version v on v.version_id = f.current_version")
                 .map(r -> new FeedVersion(r.get("feed_id", String.class), r.get("current_version", Long.class),
                         ZoneId.of(r.get("timezone", String.class))))
                 .all()
-                .collect(Collectors.toMap(FeedVersion::feedId, v -> v))
-                .doOnNext(m -> current.set(Map.copyOf(m)))
+                .collect(Collectors.toMap(FeedVersion::feedId, v -> v));
+        Mono<java.util.Set<String>> firstImports = db.sql("select distinct i.feed_id from transit_import i join transit_feed f "
+                        + "on f.feed_id = i.feed_id where i.status = 'RUNNING' and f.current_version is null")
+                .map(r -> r.get("feed_id", String.class))
+                .all()
+                .collect(Collectors.toSet());
+        return Mono.zip(versions, firstImports)
+                .doOnNext(t -> {
+                    current.set(Map.copyOf(t.getT1()));
+                    loading.set(java.util.Set.copyOf(t.getT2()));
+                })
                 .then();
     }
 
-    /** After a switch here: refresh now and tell the other instances. */
+    /** True while the feed has no current version and its first import runs (here or on another instance). */
+    public boolean isLoading(String feedId) {
+        return loading.get().contains(feedId) && !current.get().containsKey(feedId);
+    }
+
+    /**
+     * The error for an id of a feed without a current version: 503 {@code FEED_LOADING} with {@code Retry-After}
+     * while its first import runs, else 404 {@code NOT_FOUND}.
+     */
+    public city.onestop.platform.ProblemException missing(String what, String id, String feedId) {
+        if (isLoading(feedId)) {
+            return new city.onestop.platform.ProblemException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+                    "FEED_LOADING", "Feed loading", "Feed " + feedId + " is being imported for the first time; "
+                            + what.toLowerCase(java.util.Locale.ROOT) + " " + id + " can be asked again shortly",
+                    Map.of("retryAfterSeconds", LOADING_RETRY_AFTER_SECONDS));
+        }
+        return city.onestop.platform.ProblemException.notFound(what, id);
+    }
+
+    /** An import of a feed started here: a feed without a version answers "loading" at once, everywhere. */
+    public Mono<Void> importStarted(String feedId) {
+        if (!current.get().containsKey(feedId)) {
+            loading.getAndUpdate(s -> {
+                var copy = new java.util.HashSet<>(s);
+                copy.add(feedId);
+                return java.util.Set.copyOf(copy);
+            });
+        }
+        return switched(feedId);
+    }
+
+    /** After a switch (or an import start) here: refresh now and tell the other instances. */
     public Mono<Void> switched(String feedId) {
         return refresh().then(redis.convertAndSend(CHANNEL, feedId)
                 .doOnError(e -> log.warn("Could not announce the new version of {}: {}", feedId, e.toString()))

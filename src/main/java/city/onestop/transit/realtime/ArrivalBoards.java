@@ -87,7 +87,7 @@ class ArrivalBoards {
         String key = stopId + "|" + minutesBefore + "|" + minutesAfter;
         return timetables.timetable(ids.feedId())
                 .filter(t -> t.stops().containsKey(ids.gtfsId()))
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
+                .switchIfEmpty(Mono.error(() -> timetables.missing("Stop", stopId, ids.feedId())))
                 .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
                         .map(views -> {
                             Instant now = clock.instant();
@@ -120,7 +120,7 @@ class ArrivalBoards {
         TransitIds ids = TransitIds.parse(stopId);
         return timetables.timetable(ids.feedId())
                 .filter(t -> t.stops().containsKey(ids.gtfsId()))
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
+                .switchIfEmpty(Mono.error(() -> timetables.missing("Stop", stopId, ids.feedId())))
                 .flatMap(t -> Mono.zip(live(t.feedId(), FeedKind.VEHICLE_POSITIONS), live(t.feedId(), FeedKind.TRIP_UPDATES))
                         .map(views -> compute(t, t.stops().get(ids.gtfsId()), views.getT1().orElse(null),
                                 views.getT2().orElse(null), clock.instant(), Duration.ofMinutes(minutesBefore),

@@ -132,6 +132,13 @@ class Timetables {
         if (d != null) d.dispose();
     }
 
+    /** 503 {@code FEED_LOADING} while the feed's first import runs, else 404: for an id the timetable lacks. */
+    city.onestop.platform.ProblemException missing(String what, String id, String feedId) {
+        return versions.snapshot().containsKey(feedId)
+                ? city.onestop.platform.ProblemException.notFound(what, id)
+                : versions.missing(what, id, feedId);
+    }
+
     /** The loaded timetable of a feed's current version, never waiting: empty while it loads or if none. */
     Optional<Timetable> current(String feedId) {
         // Wanted even before the feed has a version: the refresher loads it as soon as one is current.

@@ -236,7 +236,7 @@ class TransitController {
     private FeedVersion version(String id, String what) {
         var ids = TransitIds.parse(id);
         FeedVersion fv = versions.snapshot().get(ids.feedId());
-        if (fv == null) throw ProblemException.notFound(what, id);
+        if (fv == null) throw versions.missing(what, id, ids.feedId());
         return fv;
     }
 

@@ -1,7 +1,5 @@
 package city.onestop.transit.realtime;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,14 +21,11 @@ final class HalifaxCapture {
 
     private HalifaxCapture() {}
 
-    /** The capture directory; fails when {@code CI=true} and it is missing, otherwise skips the test. */
+    /** The capture directory; a test that needs it fails when it is missing (never skips). */
     static Path dir() {
         Path dir = Path.of("").toAbsolutePath().resolve("../shared/data/transit/halifax-transit").normalize();
         boolean present = Files.isRegularFile(dir.resolve("VehiclePositions.pb"));
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("shared Halifax capture missing at " + dir);
-        }
-        assumeTrue(present, "shared Halifax capture not found at " + dir);
+        if (!present) throw new IllegalStateException("shared Halifax capture missing at " + dir);
         return dir;
     }
 
