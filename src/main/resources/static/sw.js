@@ -12,6 +12,7 @@ const SHELL = [
   '/app/ui.js',
   '/app/state.js',
   '/app/map.js',
+  '/app/config.json',
   '/app/screens/auth.js',
   '/app/screens/home.js',
   '/app/screens/buses.js',

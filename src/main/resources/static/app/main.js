@@ -31,6 +31,7 @@ const ROUTES = [
   ['/messages', messages.render, true, 'messages'],
   ['/me', me.render, true, 'me'],
   ['/me/activity', me.activity, true, 'me'],
+  ['/me/family', me.family, true, 'me'],
 ];
 
 const TABS = [

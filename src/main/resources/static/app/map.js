@@ -31,11 +31,40 @@ export function decodePolyline(str) {
 const SIZE = 1000;
 
 /**
+ * Web Mercator tiles under the map, when the deployment configures a tile server. Near the centre Mercator is our
+ * local projection up to one scale factor k (map units per tile pixel), so tiles are placed by that factor.
+ */
+function drawTiles(svg, template, center, unitsPerDegLon) {
+  const zoomFor = (z) => (unitsPerDegLon * 360) / (256 * 2 ** z);
+  let z = Math.floor(Math.log2((unitsPerDegLon * 360) / 256));
+  z = Math.max(0, Math.min(19, z));
+  const k = zoomFor(z);
+  const world = 256 * 2 ** z;
+  const lat = (center.lat * Math.PI) / 180;
+  const cx = ((center.lon + 180) / 360) * world;
+  const cy = ((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * world;
+  const half = SIZE / 2 / k;
+  const g = s('g', { class: 'map-tiles', 'aria-hidden': 'true' });
+  for (let tx = Math.floor((cx - half) / 256); tx <= Math.floor((cx + half) / 256); tx++) {
+    for (let ty = Math.floor((cy - half) / 256); ty <= Math.floor((cy + half) / 256); ty++) {
+      if (ty < 0 || ty >= 2 ** z) continue;
+      const x = ((tx % 2 ** z) + 2 ** z) % 2 ** z;
+      g.append(s('image', {
+        href: template.replace('{z}', z).replace('{x}', x).replace('{y}', ty),
+        x: SIZE / 2 + (tx * 256 - cx) * k, y: SIZE / 2 + (ty * 256 - cy) * k, width: 256 * k, height: 256 * k,
+        preserveAspectRatio: 'none',
+      }));
+    }
+  }
+  svg.append(g);
+}
+
+/**
  * Draws a square map around `center` ({lat, lon}) showing `radiusMeters` in each direction.
  * `shapes`: [{points, color, label}]; `stops`: [{id, name, lat, lon}]; `vehicles`: [{lat, lon, label, color}].
  * `onPick({lat, lon})` is called on a tap or click. Returns the <svg>.
  */
-export function drawMap({ center, radiusMeters, shapes = [], stops = [], vehicles = [], selectedStopId, onPick, onStop }) {
+export function drawMap({ center, radiusMeters, shapes = [], stops = [], vehicles = [], selectedStopId, onPick, onStop, tiles }) {
   const metersPerDegLat = 111_320;
   const metersPerDegLon = 111_320 * Math.cos((center.lat * Math.PI) / 180);
   const scale = SIZE / (2 * radiusMeters);
@@ -48,6 +77,7 @@ export function drawMap({ center, radiusMeters, shapes = [], stops = [], vehicle
   });
   svg.append(s('title', {}, t('map.label', { stops: stops.length, vehicles: vehicles.length })));
   svg.append(s('rect', { x: 0, y: 0, width: SIZE, height: SIZE, class: 'map-bg' }));
+  if (tiles?.url) drawTiles(svg, tiles.url, center, metersPerDegLon * scale);
   // A 250 m grid so distance can be judged without tiles.
   const step = 250 * scale;
   for (let g = SIZE / 2 % step; g < SIZE; g += step) {

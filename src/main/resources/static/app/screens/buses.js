@@ -28,6 +28,14 @@ async function routeDetail(id) {
   return routeCache.get(id);
 }
 
+let appConfig = null;
+
+/** The deployment's settings for the app (an optional tile layer): {} when none. */
+async function config() {
+  if (!appConfig) appConfig = fetch('/app/config.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  return appConfig;
+}
+
 /** Where to look when the browser gives no location: the middle stop of the first route of the feed. */
 async function defaultCenter() {
   const saved = sessionStorage.getItem('onestop.mapCenter');
@@ -78,6 +86,7 @@ export async function nearby(ctx) {
   const lon = Number(ctx.query.get('lon'));
   if (ctx.query.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) center = { lat, lon };
   if (!center) center = await defaultCenter();
+  const { mapTiles } = await config();
 
   const mapBox = h('div', { class: 'map-box' });
   const listBox = h('div', { 'aria-live': 'polite', 'aria-busy': 'true' });
@@ -90,7 +99,7 @@ export async function nearby(ctx) {
 
   const redraw = () => {
     fill(mapBox, drawMap({
-      center, radiusMeters: RADIUS, shapes, stops, vehicles,
+      center, radiusMeters: RADIUS, shapes, stops, vehicles, tiles: mapTiles,
       onPick: (p) => move(p),
       onStop: (stop) => ctx.navigate(`#/buses/stops/${encodeURIComponent(stop.id)}`),
     }));
@@ -185,7 +194,8 @@ export async function nearby(ctx) {
       locateButton,
       mapBox,
       where,
-      controls),
+      controls,
+      mapTiles?.attribution ? h('p', { class: 'muted small' }, mapTiles.attribution) : null),
     alertsBox,
     section(t('buses.stopsNear'), listBox));
 }

@@ -9,7 +9,7 @@ function unavailable(part) {
     t('home.unavailable', { part }), part.reason ? ` (${part.reason})` : '');
 }
 
-function stopsSection(part, names) {
+function stopsSection(part, names, colours) {
   if (part?.status !== 'OK') return section(t('home.favouriteStops'), unavailable(part || {}));
   if (!part.stops?.length) {
     return section(t('home.favouriteStops'), empty(t('home.noFavourites')), h('a', { class: 'button button-secondary', href: '#/buses' }, t('home.findStops')));
@@ -21,7 +21,7 @@ function stopsSection(part, names) {
         h('span', { class: 'list-title' }, names.get(stop.stopId) || stop.stopId),
         stop.status !== 'OK' ? h('span', { class: 'muted' }, t('home.arrivalsUnavailable')) : null,
         next.length ? h('ul', { class: 'mini-board' }, next.map((a) => h('li', {},
-          routeBadge(a.routeShortName || '?', a.routeColor), ' ',
+          routeBadge(a.routeShortName || '?', colours.get(a.routeShortName)), ' ',
           h('span', {}, a.headsign || ''), ' ',
           h('strong', {}, clock(a.predictedArrival || a.scheduledArrival)), ' ',
           h('span', { class: `tag tag-${(a.status || '').toLowerCase()}` }, statusText('arrival', a.status)),
@@ -55,9 +55,15 @@ export async function render(ctx) {
   const [me, dash] = await Promise.all([api('/api/v1/me'), api('/api/v1/me/dashboard')]);
   // The dashboard names stops by id; their names come from the public stop endpoint.
   const names = new Map();
+  const colours = new Map();
   const stops = dash.favouriteStops?.stops || [];
-  await Promise.all(stops.map((s) => api(`/api/v1/transit/stops/${encodeURIComponent(s.stopId)}`, { auth: false })
-    .then((v) => names.set(s.stopId, v.name)).catch(() => {})));
+  await Promise.all([
+    ...stops.map((s) => api(`/api/v1/transit/stops/${encodeURIComponent(s.stopId)}`, { auth: false })
+      .then((v) => {
+        names.set(s.stopId, v.name);
+        (v.routes || []).forEach((r) => colours.set(r.shortName, r.color));
+      }).catch(() => {})),
+  ]);
   const unread = dash.unreadNotifications;
   if (unread?.status === 'OK') setUnread(unread.count);
   const grid = h('nav', { class: 'service-grid', 'aria-label': t('home.services') },
@@ -70,7 +76,7 @@ export async function render(ctx) {
       ? h('p', { class: 'card unread-line' }, h('a', { href: '#/messages' }, t('home.unread', { n: unread.count })))
       : null,
     grid,
-    stopsSection(dash.favouriteStops, names),
+    stopsSection(dash.favouriteStops, names, colours),
     billsSection(dash.unpaidBills),
     appointmentsSection(dash.upcomingAppointments));
 }

@@ -76,7 +76,14 @@ async function loadAvailability(query, date) {
 export async function availability(ctx) {
   const departmentId = ctx.params.departmentId;
   const hospitalId = ctx.query.get('hospital');
-  const hosp = hospitalId ? await api(`/api/v1/booking/hospitals/${hospitalId}`).catch(() => null) : null;
+  const [hosp, family] = await Promise.all([
+    hospitalId ? api(`/api/v1/booking/hospitals/${hospitalId}`).catch(() => null) : null,
+    api('/api/v1/me/family-members').catch(() => ({ items: [] })),
+  ]);
+  // Who the visit is for: the citizen, or a bound family member (patientId).
+  const patient = h('select', { id: 'patient', name: 'patient' },
+    h('option', { value: '' }, t('hospitals.self')),
+    family.items.map((m) => h('option', { value: m.id }, `${m.name}（${m.relationship}）`)));
   const zone = hosp?.zone || 'Asia/Shanghai';
   let date = ctx.query.get('date') || dateIn(zone, 1);
   const picker = h('div');
@@ -86,10 +93,12 @@ export async function availability(ctx) {
 
   const book = async (slot, session) => {
     const when = `${dateTime(slot.start)}`;
-    if (!confirm(t('hospitals.confirmBook', { when, doctor: session.doctor?.name || '', department: session.department?.name || '' }))) return;
+    const who = patient.value ? patient.selectedOptions[0].textContent : t('hospitals.self');
+    if (!confirm(t('hospitals.confirmBook', { when, doctor: session.doctor?.name || '', department: session.department?.name || '', patient: who }))) return;
     fill(status, h('p', { role: 'status' }, t('hospitals.booking')));
     try {
-      const result = await idempotentPost(`book.${slot.slotId}`, '/api/v1/booking/appointments', { slotId: slot.slotId });
+      const body = patient.value ? { slotId: slot.slotId, patientId: patient.value } : { slotId: slot.slotId };
+      const result = await idempotentPost(`book.${slot.slotId}`, '/api/v1/booking/appointments', body);
       toast(t('hospitals.booked', { when }), 'success');
       ctx.navigate(`#/appointments/${result.body.id}`);
     } catch (e) {
@@ -117,7 +126,10 @@ export async function availability(ctx) {
   const dept = sessions[0]?.department?.name;
   return h('div', { class: 'screen' },
     title(dept || t('hospitals.availability'), h('p', { class: 'muted' }, hosp?.name || '')),
-    h('section', { class: 'card' }, h('h2', {}, t('hospitals.pickDay')), picker),
+    h('section', { class: 'card' },
+      h('div', { class: 'field' }, h('label', { for: 'patient' }, t('hospitals.patient')), patient,
+        family.items.length ? null : h('p', { class: 'hint' }, h('a', { href: '#/me/family' }, t('me.addFamily')))),
+      h('h2', {}, t('hospitals.pickDay')), picker),
     status,
     h('section', { class: 'card', 'aria-label': t('hospitals.sessions') }, box));
 }

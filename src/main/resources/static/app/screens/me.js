@@ -1,7 +1,7 @@
 // Me: who I am, display settings (large text, high contrast), language, my activity, sign out.
 import { api, logout } from '../api.js';
 import { t, currentLanguage, setLanguage } from '../i18n.js';
-import { h, title, section, empty, errorBox, fill, dateTime, statusText } from '../ui.js';
+import { h, title, section, empty, errorBox, fill, dateTime, statusText, toast } from '../ui.js';
 import { display, setDisplay } from '../state.js';
 
 function toggle(id, label, hint, on, onChange) {
@@ -36,9 +36,50 @@ export async function render(ctx) {
       lang),
     section(t('me.more'), h('ul', { class: 'list' },
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/me/activity' }, h('span', { class: 'list-title' }, t('me.activity')))),
+      h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/me/family' }, h('span', { class: 'list-title' }, t('me.family')))),
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/messages' }, h('span', { class: 'list-title' }, t('messages.title')))),
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/appointments' }, h('span', { class: 'list-title' }, t('hospitals.myAppointments')))))),
     signOut);
+}
+
+export async function family(ctx) {
+  const list = await api('/api/v1/me/family-members');
+  const status = h('div', { class: 'form-status' });
+  const field = (id, label, attrs = {}, hint) => h('div', { class: 'field' }, h('label', { for: id }, label),
+    hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
+    h('input', { id, name: id, required: true, 'aria-describedby': hint ? `${id}-hint` : null, ...attrs }));
+  const form = h('form', { class: 'card form', novalidate: true },
+    h('h2', {}, t('me.addFamily')),
+    field('memberName', t('me.familyName'), { autocomplete: 'off', maxlength: 50 }),
+    field('idNumber', t('me.familyId'), { autocomplete: 'off', maxlength: 18 }, t('auth.idHint')),
+    field('relationship', t('me.relationship'), { autocomplete: 'off', maxlength: 30 }, t('me.relationshipHint')),
+    status,
+    h('button', { class: 'button button-primary button-block', type: 'submit' }, t('me.addFamily')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    fill(status);
+    try {
+      await api('/api/v1/me/family-members', { method: 'POST', body: {
+        name: form.memberName.value.trim(), idNumber: form.idNumber.value.trim().toUpperCase(), relationship: form.relationship.value.trim(),
+      } });
+      toast(t('me.familyAdded'), 'success');
+      ctx.navigate('#/me/family');
+    } catch (e) {
+      fill(status, errorBox(e));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h('div', { class: 'screen' },
+    title(t('me.family')),
+    h('p', { class: 'muted' }, t('me.familyHint')),
+    section(t('me.family'), list.items.length
+      ? h('ul', { class: 'list', id: 'family' }, list.items.map((m) => h('li', { class: 'list-item' }, h('div', { class: 'list-body' },
+        h('span', { class: 'list-title' }, `${m.name}（${m.relationship}）`), h('span', { class: 'muted' }, m.idNumberMasked || '')))))
+      : empty(t('me.noFamily'))),
+    form);
 }
 
 export async function activity() {

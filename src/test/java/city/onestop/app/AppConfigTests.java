@@ -29,6 +29,37 @@ class AppConfigTests {
     }
 
     @Test
+    void aConfiguredTileServerIsAllowedForImagesAndAnnouncedToThePage() throws Exception {
+        var routes = new AppConfig().appRoutes(new org.springframework.core.io.ClassPathResource("static/"),
+                "https://tiles.example.org:8443/{z}/{x}/{y}.png", "© Example");
+        var web = org.springframework.test.web.reactive.server.WebTestClient.bindToRouterFunction(routes).build();
+        web.get().uri("/").exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Security-Policy", AppConfig.contentSecurityPolicy("https://tiles.example.org:8443"));
+        web.get().uri("/app/config.json").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.mapTiles.url").isEqualTo("https://tiles.example.org:8443/{z}/{x}/{y}.png")
+                .jsonPath("$.mapTiles.attribution").isEqualTo("© Example");
+        assertThat(AppConfig.contentSecurityPolicy("https://tiles.example.org:8443"))
+                .contains("img-src 'self' data: blob: https://tiles.example.org:8443;");
+    }
+
+    @Test
+    void withoutTilesThePageGetsAnEmptyConfigAndTheStrictPolicy() throws Exception {
+        var routes = new AppConfig().appRoutes(new org.springframework.core.io.ClassPathResource("static/"), "", "");
+        var web = org.springframework.test.web.reactive.server.WebTestClient.bindToRouterFunction(routes).build();
+        web.get().uri("/app/config.json").exchange().expectStatus().isOk().expectBody().json("{}");
+        web.get().uri("/sw.js").exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Security-Policy", AppConfig.CONTENT_SECURITY_POLICY);
+        assertThat(AppConfig.CONTENT_SECURITY_POLICY).contains("img-src 'self' data: blob:;").doesNotContain("http");
+    }
+
+    @Test
+    void aTileTemplateThatIsNoHttpUrlIsRefused() {
+        assertThat(AppConfig.tileOrigin("/tiles/{z}/{x}/{y}.png")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppConfig.tileOrigin("javascript:alert(1)//{z}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theProductionProfileSwitchesItOff() throws Exception {
         var yaml = new org.springframework.boot.env.YamlPropertySourceLoader()
                 .load("prod", new org.springframework.core.io.ClassPathResource("application-prod.yml"));
