@@ -5,6 +5,7 @@
 //   node run.mjs                 all tests (unit tests of the modules first, then the browser tests)
 //   node run.mjs board pay       only tests whose name contains one of the words
 //   E2E_BASE_URL=http://127.0.0.1:8080 node run.mjs    against a running app (no jar started)
+//   E2E_APP_ARGS='--onestop.app.location=file:/path/to/static/' node run.mjs   extra settings for the jar
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
@@ -89,6 +90,8 @@ async function startApp() {
     `--server.port=${port}`, `--management.server.port=${management}`, '--server.address=127.0.0.1',
     `--onestop.data-dir=${data}`, '--spring.profiles.active=local', '--onestop.embedded.ephemeral=true',
     ...clockArgs(),
+    // Extra settings for a run by hand, e.g. E2E_APP_ARGS=--onestop.app.location=file:src/main/resources/static/
+    ...(process.env.E2E_APP_ARGS ? process.env.E2E_APP_ARGS.split(/\s+/).filter(Boolean) : []),
   ];
   console.log(`starting the app: java ${args.filter((a) => !a.startsWith('--onestop.data-dir')).join(' ')}`);
   const started = Date.now();

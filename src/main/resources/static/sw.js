@@ -20,6 +20,7 @@ const SHELL = [
   '/app/screens/hospitals.js',
   '/app/screens/messages.js',
   '/app/screens/me.js',
+  '/app/screens/cases.js',
   '/app/icons/icon.svg',
   '/app/icons/icon-192.png',
 ];

@@ -11,6 +11,7 @@ import * as bills from './screens/bills.js';
 import * as hospitals from './screens/hospitals.js';
 import * as messages from './screens/messages.js';
 import * as me from './screens/me.js';
+import * as cases from './screens/cases.js';
 
 /** [pattern, screen render function, needs sign-in, tab] — patterns are matched against the hash path. */
 const ROUTES = [
@@ -32,6 +33,9 @@ const ROUTES = [
   ['/me', me.render, true, 'me'],
   ['/me/activity', me.activity, true, 'me'],
   ['/me/family', me.family, true, 'me'],
+  ['/cases', cases.list, true, 'home'],
+  ['/cases/new', cases.file, true, 'home'],
+  ['/cases/:caseId', cases.detail, true, 'home'],
 ];
 
 const TABS = [

@@ -4,6 +4,7 @@ import { t, currentLanguage } from '../i18n.js';
 import { h, title, section, empty, loading, errorBox, fill, toast, clock, distance, routeBadge, minutesBetween, statusText, busy } from '../ui.js';
 import { openStream } from '../sse.js';
 import { drawMap, decodePolyline } from '../map.js';
+import { participationAvailable } from './cases.js';
 
 const RADIUS = 800;
 const routeCache = new Map();
@@ -248,6 +249,9 @@ export async function board(ctx) {
     watches.items.filter((w) => w.stopId === stopId).forEach((w) => watched.set(w.tripId, w));
   }
 
+  const report = signedIn() && await participationAvailable()
+    ? h('a', { class: 'button button-secondary', href: `#/cases/new?subject=${encodeURIComponent(`STOP:${stopId}`)}&subjectName=${encodeURIComponent(stop.name)}` }, t('cases.report'))
+    : null;
   const rows = h('ol', { class: 'board', id: 'board', 'aria-label': t('buses.boardLabel', { stop: stop.name }) });
   const summary = h('p', { class: 'board-summary', 'aria-live': 'polite', id: 'board-summary' });
   const liveState = h('p', { class: 'live-state', id: 'live-state' }, t('buses.connecting'));
@@ -333,7 +337,7 @@ export async function board(ctx) {
 
   return h('div', { class: 'screen' },
     title(stop.name, h('p', { class: 'muted' }, h('span', { class: 'badges' }, (stop.routes || []).map((r) => routeBadge(r.shortName, r.color))))),
-    h('div', { class: 'actions' }, favButton, h('a', { class: 'button button-secondary', href: `#/buses?lat=${stop.lat}&lon=${stop.lon}` }, t('buses.onMap'))),
+    h('div', { class: 'actions' }, favButton, h('a', { class: 'button button-secondary', href: `#/buses?lat=${stop.lat}&lon=${stop.lon}` }, t('buses.onMap')), report),
     alerts.items?.length ? section(t('buses.alerts'), alertsList(alerts.items)) : null,
     h('section', { class: 'card', 'aria-labelledby': 'board-title' },
       h('h2', { id: 'board-title' }, t('buses.boardTitle')),

@@ -3,10 +3,12 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, title, section, empty, money, clock, dateTime, routeBadge, statusText } from '../ui.js';
 import { setUnread } from '../state.js';
+import { participationAvailable } from './cases.js';
 
 function unavailable(part) {
-  return h('p', { class: 'notice' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, '⚠'), ' ',
-    t('home.unavailable', { part }), part.reason ? ` (${part.reason})` : '');
+  return h('div', { class: 'notice unavailable' },
+    h('p', {}, h('span', { class: 'icon', 'aria-hidden': 'true' }, '⚠'), ' ', t('home.unavailable'), part.reason ? ` (${part.reason})` : ''),
+    h('button', { class: 'button button-secondary', type: 'button', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) }, t('common.retry')));
 }
 
 function stopsSection(part, names, colours) {
@@ -52,7 +54,7 @@ function appointmentsSection(part) {
 }
 
 export async function render(ctx) {
-  const [me, dash] = await Promise.all([api('/api/v1/me'), api('/api/v1/me/dashboard')]);
+  const [me, dash, participation] = await Promise.all([api('/api/v1/me'), api('/api/v1/me/dashboard'), participationAvailable()]);
   // The dashboard names stops by id; their names come from the public stop endpoint.
   const names = new Map();
   const colours = new Map();
@@ -68,7 +70,8 @@ export async function render(ctx) {
   if (unread?.status === 'OK') setUnread(unread.count);
   const grid = h('nav', { class: 'service-grid', 'aria-label': t('home.services') },
     [['#/buses', '🚌', 'tab.buses'], ['#/bills', '¥', 'tab.bills'], ['#/hospitals', '✚', 'tab.hospitals'],
-      ['#/appointments', '📅', 'hospitals.myAppointments'], ['#/messages', '🔔', 'messages.title'], ['#/me/activity', '🧾', 'me.activity']]
+      ['#/appointments', '📅', 'hospitals.myAppointments'], ['#/messages', '🔔', 'messages.title'],
+      participation ? ['#/cases', '✍', 'cases.title'] : ['#/me/activity', '🧾', 'me.activity']]
       .map(([href, icon, key]) => h('a', { class: 'service', href }, h('span', { class: 'service-icon', 'aria-hidden': 'true' }, icon), h('span', {}, t(key)))));
   return h('div', { class: 'screen', id: 'dashboard' },
     title(t('home.greeting', { name: me.realName || me.phone })),
