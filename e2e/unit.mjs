@@ -29,7 +29,7 @@ export const unitTests = [
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/\bt\('([\w.]+)'/g)) used.add(m[1]);
       // Keys named in tables: ['#/buses', '🚌', 'tab.buses'] and the tab list.
-      for (const m of text.matchAll(/'((?:tab|messages|hospitals|me|cases)\.[a-zA-Z]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/'((?:tab|messages|hospitals|me|cases|push)\.[a-zA-Z]+)'/g)) used.add(m[1]);
     }
     const missing = [...used].filter((k) => !(k in zh));
     assert.deepEqual(missing, []);

@@ -41,7 +41,7 @@ export const tests = {
       document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     await signIn(page);
-    for (const hash of ['#/buses', '#/bills', '#/hospitals', '#/messages', '#/me']) {
+    for (const hash of ['#/buses', '#/bills', '#/bills/held', '#/hospitals', '#/messages', '#/me', '#/me/family', '#/me/notifications', '#/me/activity']) {
       await page.goto(`/${hash}`);
       await page.locator('#screen-title').waitFor();
       await page.waitForFunction(() => !document.querySelector('main[aria-busy="true"]'));

@@ -34,6 +34,15 @@ export const tests = {
     await page.getByText('还没有收藏站点。').waitFor();
   },
 
+  async 'the other screens pass axe too'({ page }) {
+    await signIn(page);
+    for (const hash of ['#/me', '#/me/notifications', '#/me/activity', '#/bills/link', '#/bills/held', '#/appointments', '#/messages']) {
+      await page.goto(`/${hash}`);
+      await page.waitForFunction((hh) => location.hash === hh && document.querySelector('#screen-title'), hash);
+      await axe(page, hash);
+    }
+  },
+
   async 'a wrong password is explained next to the form'({ page }) {
     await page.goto('/#/login');
     await page.getByLabel('手机号').fill('13800138000');

@@ -21,6 +21,7 @@ const SHELL = [
   '/app/screens/messages.js',
   '/app/screens/me.js',
   '/app/screens/cases.js',
+  '/app/screens/settings.js',
   '/app/icons/icon.svg',
   '/app/icons/icon-192.png',
 ];

@@ -36,6 +36,7 @@ export function signedIn() {
 }
 
 function store(tokens) {
+  const before = signedIn();
   if (tokens) {
     localStorage.setItem(AUTH_KEY, JSON.stringify({
       accessToken: tokens.accessToken,
@@ -45,7 +46,8 @@ function store(tokens) {
   } else {
     localStorage.removeItem(AUTH_KEY);
   }
-  listeners.forEach((l) => l(!!tokens));
+  // Listeners hear of signing in and out, not of every token renewal.
+  if (before !== !!tokens) listeners.forEach((l) => l(!!tokens));
 }
 
 /** Called with true on sign-in and false on sign-out (also when the refresh token is refused). */
@@ -154,6 +156,7 @@ export async function api(path, { method = 'GET', body, headers = {}, auth = tru
 
 export async function login(phone, password) {
   const tokens = await api('/api/v1/auth/login', { method: 'POST', body: { phone, password }, auth: false });
+  if (signedIn()) store(null); // another citizen signing in on this device: the old session's stream ends first
   store(tokens);
   return tokens;
 }

@@ -12,6 +12,7 @@ import * as hospitals from './screens/hospitals.js';
 import * as messages from './screens/messages.js';
 import * as me from './screens/me.js';
 import * as cases from './screens/cases.js';
+import * as settings from './screens/settings.js';
 
 /** [pattern, screen render function, needs sign-in, tab] — patterns are matched against the hash path. */
 const ROUTES = [
@@ -22,6 +23,8 @@ const ROUTES = [
   ['/buses/stops/:stopId', buses.board, false, 'buses'],
   ['/bills', bills.overview, true, 'bills'],
   ['/bills/link', bills.link, true, 'bills'],
+  ['/bills/link/:verificationId', bills.verification, true, 'bills'],
+  ['/bills/held', bills.held, true, 'bills'],
   ['/bills/:billId', bills.bill, true, 'bills'],
   ['/receipts/:number', bills.receipt, true, 'bills'],
   ['/hospitals', hospitals.list, true, 'hospitals'],
@@ -33,6 +36,7 @@ const ROUTES = [
   ['/me', me.render, true, 'me'],
   ['/me/activity', me.activity, true, 'me'],
   ['/me/family', me.family, true, 'me'],
+  ['/me/notifications', settings.render, true, 'me'],
   ['/cases', cases.list, true, 'home'],
   ['/cases/new', cases.file, true, 'home'],
   ['/cases/:caseId', cases.detail, true, 'home'],
@@ -135,7 +139,11 @@ function renderTopBar() {
   document.getElementById('skip-link').textContent = t('app.skip');
   const lang = h('button', {
     class: 'chip', type: 'button', lang: currentLanguage() === 'en' ? 'zh-CN' : 'en',
-    onclick: () => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en'),
+    onclick: () => {
+      const next = currentLanguage() === 'en' ? 'zh-CN' : 'en';
+      if (signedIn()) me.chooseLanguage(next);
+      else setLanguage(next);
+    },
   }, currentLanguage() === 'en' ? '中文' : 'English');
   lang.setAttribute('aria-label', currentLanguage() === 'en' ? '切换到中文' : 'Switch to English');
   const items = [lang];

@@ -44,7 +44,8 @@ export async function overview(ctx) {
             },
           }, t('bills.unlink')))))
         : empty(t('bills.noAccounts')),
-      h('a', { class: 'button button-secondary', href: '#/bills/link' }, `+ ${t('bills.link')}`)),
+      h('a', { class: 'button button-secondary', href: '#/bills/link' }, `+ ${t('bills.link')}`),
+      h('a', { class: 'button button-secondary', href: '#/bills/held' }, t('bills.heldTitle'))),
     section(t('bills.payments'), payments.items.length
       ? h('ul', { class: 'list', id: 'payments' }, payments.items.map((p) => {
         const account = accountById.get(p.accountId);
@@ -85,7 +86,12 @@ export async function link(ctx) {
         holderName: form.holderName.value.trim(),
         holderIdLast4: form.holderIdLast4.value.trim().toUpperCase(),
       };
-      await api('/api/v1/billing/accounts/links', { method: 'POST', body });
+      const result = await api('/api/v1/billing/accounts/links', { method: 'POST', body, raw: true });
+      if (result.status === 202 && result.body?.id) {
+        // Not the holder: the server sent a code to the holder's phone, or asked the holder to approve.
+        ctx.navigate(`#/bills/link/${result.body.id}`);
+        return;
+      }
       toast(t('bills.linked'), 'success');
       ctx.navigate('#/bills');
     } catch (e) {
@@ -95,6 +101,95 @@ export async function link(ctx) {
     }
   });
   return h('div', { class: 'screen' }, title(t('bills.linkTitle')), h('p', { class: 'muted' }, t('bills.linkHint')), form);
+}
+
+/** The verification step of linking an account that is not in my name: a code texted to the holder, or the holder's approval. */
+export async function verification(ctx) {
+  const v = await api(`/api/v1/billing/accounts/links/verifications/${encodeURIComponent(ctx.params.verificationId)}`);
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const facts = h('dl', { class: 'facts' },
+    h('dt', {}, t('bills.accountNumber')), h('dd', {}, `${statusText('utility', v.utility)} ${v.accountNumber || ''}`),
+    h('dt', {}, t('bills.status')), h('dd', {}, h('span', { class: 'tag', id: 'verification-status' }, statusText('verification', v.status))),
+    v.expiresAt ? [h('dt', {}, t('bills.expiresAt')), h('dd', {}, dateTime(v.expiresAt))] : null);
+  let body;
+  if (v.status !== 'PENDING') {
+    body = h('p', {}, v.status === 'CONFIRMED' ? t('bills.linked') : t('bills.verificationOver'));
+  } else if (v.method === 'SMS_CODE') {
+    const form = h('form', { class: 'form', novalidate: true },
+      h('p', {}, t('bills.codeSent', { to: v.sentTo || '' })),
+      h('div', { class: 'field' }, h('label', { for: 'code' }, t('bills.code')),
+        h('input', { id: 'code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true })),
+      v.remainingAttempts !== undefined ? h('p', { class: 'hint', id: 'attempts' }, t('bills.attemptsLeft', { n: v.remainingAttempts })) : null,
+      status,
+      h('button', { class: 'button button-primary button-block', type: 'submit' }, t('bills.confirmCode')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const submit = form.querySelector('button[type=submit]');
+      submit.disabled = true;
+      fill(status);
+      try {
+        await api(`/api/v1/billing/accounts/links/verifications/${v.id}/code`, { method: 'POST', body: { code: form.code.value.trim() } });
+        toast(t('bills.linked'), 'success');
+        ctx.navigate('#/bills');
+      } catch (e) {
+        form.code.setAttribute('aria-invalid', 'true');
+        fill(status, errorBox(e), e.problem?.remainingAttempts !== undefined ? h('p', { class: 'notice' }, t('bills.attemptsLeft', { n: e.problem.remainingAttempts })) : null);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    body = form;
+  } else {
+    const check = h('button', { class: 'button button-secondary', type: 'button', onclick: () => ctx.navigate(`#/bills/link/${v.id}?t=${Date.now()}`) }, t('bills.checkAgain'));
+    body = h('div', {}, h('p', {}, t('bills.waitingApproval')), check);
+  }
+  return h('div', { class: 'screen' }, title(t('bills.verifyTitle')), h('section', { class: 'card', id: 'verification' }, facts, body));
+}
+
+/** Requests to link accounts I hold, and who is linked to them: approve, refuse, revoke. */
+export async function held(ctx) {
+  const [requests, accounts] = await Promise.all([
+    api('/api/v1/billing/link-requests').catch(() => ({ items: [] })),
+    api('/api/v1/billing/held-accounts').catch(() => ({ items: [] })),
+  ]);
+  const decide = (id, what) => async (ev) => {
+    ev.currentTarget.disabled = true;
+    try {
+      await api(`/api/v1/billing/link-requests/${id}/${what}`, { method: 'POST' });
+      toast(t('bills.decided'), 'success');
+      ctx.navigate(`#/bills/held?t=${Date.now()}`);
+    } catch (e) {
+      toast(e.detail || e.title, 'error');
+    }
+  };
+  const items = requests.items || [];
+  const held = accounts.items || [];
+  return h('div', { class: 'screen' },
+    title(t('bills.heldTitle')),
+    section(t('bills.requests'), items.length ? h('ul', { class: 'list' }, items.map((r) => h('li', { class: 'list-item' },
+      h('div', { class: 'list-body' },
+        h('span', { class: 'list-title' }, `${r.requesterName || ''} ${r.requesterPhone || ''}`),
+        h('span', { class: 'muted' }, `${statusText('utility', r.utility)} ${r.accountNumber || ''}`)),
+      h('button', { class: 'button button-small button-primary', type: 'button', onclick: decide(r.id, 'approval') }, t('bills.approve')),
+      h('button', { class: 'button button-small button-danger', type: 'button', onclick: decide(r.id, 'refusal') }, t('bills.refuse')))))
+      : empty(t('bills.noRequests'))),
+    section(t('bills.heldAccounts'), held.length ? h('ul', { class: 'list' }, held.map((a) => h('li', { class: 'list-item' },
+      h('div', { class: 'list-body' },
+        h('span', { class: 'list-title' }, `${statusText('utility', a.utility)} ${a.accountNumber || ''}`),
+        (a.links || []).map((l) => h('span', {}, `${l.realName || ''} ${l.maskedPhone || ''} · ${dateTime(l.linkedAt)} `,
+          h('button', {
+            class: 'button button-small button-danger', type: 'button',
+            onclick: async (ev) => {
+              if (!confirm(t('bills.revokeConfirm', { name: l.realName || '' }))) return;
+              ev.currentTarget.disabled = true;
+              try {
+                await api(`/api/v1/billing/held-accounts/${a.accountId}/links/${l.citizenId}`, { method: 'DELETE' });
+                ctx.navigate(`#/bills/held?t=${Date.now()}`);
+              } catch (e) {
+                toast(e.detail || e.title, 'error');
+              }
+            },
+          }, t('bills.revoke')))))))) : empty(t('bills.noHeld'))));
 }
 
 function linesTable(bill) {

@@ -64,6 +64,8 @@ function locate() {
 }
 
 function alertText(list) {
+  // Boards carry texts already in the rider's language (a string); the alerts endpoint gives every translation.
+  if (typeof list === 'string') return list;
   if (!list?.length) return '';
   const lang = currentLanguage().toLowerCase();
   const pick = list.find((x) => (x.language || '').toLowerCase() === lang)
@@ -227,6 +229,8 @@ function boardRow(a, generatedAt, stopId, watched, onWatch) {
       h('div', { class: 'board-time' },
         gone ? h('span', {}, '—') : h('span', { class: 'board-minutes' }, minutes === 0 ? t('buses.now') : t('buses.minutes', { n: minutes })),
         h('span', { class: 'muted' }, clock(when)))),
+    a.alerts?.length ? h('p', { class: 'row-alert' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, '⚠'), ' ',
+      h('span', { class: 'visually-hidden' }, `${t('buses.alert')}: `), a.alerts.map((x) => alertText(x.headerText) || statusText('effect', x.effect)).join('；')) : null,
     watchButton);
 }
 
@@ -296,9 +300,12 @@ export async function board(ctx) {
     }
   }
 
+  const alertsBox = h('div', { id: 'board-alerts' }, alerts.items?.length ? section(t('buses.alerts'), alertsList(alerts.items)) : null);
   const show = (boardData) => {
     last = boardData;
     render();
+    // Boards that carry their alerts (stop, lines, agency) keep them current over the stream.
+    if (Array.isArray(boardData.alerts)) fill(alertsBox, boardData.alerts.length ? section(t('buses.alerts'), alertsList(boardData.alerts)) : null);
     liveState.textContent = t('buses.liveState', { age: boardData.dataAgeSeconds ?? '?', time: clock(boardData.generatedAt) });
   };
 
@@ -338,7 +345,7 @@ export async function board(ctx) {
   return h('div', { class: 'screen' },
     title(stop.name, h('p', { class: 'muted' }, h('span', { class: 'badges' }, (stop.routes || []).map((r) => routeBadge(r.shortName, r.color))))),
     h('div', { class: 'actions' }, favButton, h('a', { class: 'button button-secondary', href: `#/buses?lat=${stop.lat}&lon=${stop.lon}` }, t('buses.onMap')), report),
-    alerts.items?.length ? section(t('buses.alerts'), alertsList(alerts.items)) : null,
+    alertsBox,
     h('section', { class: 'card', 'aria-labelledby': 'board-title' },
       h('h2', { id: 'board-title' }, t('buses.boardTitle')),
       liveState,

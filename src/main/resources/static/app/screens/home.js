@@ -22,6 +22,8 @@ function stopsSection(part, names, colours) {
       h('a', { class: 'list-link', href: `#/buses/stops/${encodeURIComponent(stop.stopId)}` },
         h('span', { class: 'list-title' }, names.get(stop.stopId) || stop.stopId),
         stop.status !== 'OK' ? h('span', { class: 'muted' }, t('home.arrivalsUnavailable')) : null,
+        stop.alerts?.length ? h('span', { class: 'row-alert' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, '⚠'), ' ',
+          h('span', { class: 'visually-hidden' }, `${t('buses.alert')}: `), stop.alerts.map((x) => x.headerText || statusText('effect', x.effect)).join('；')) : null,
         next.length ? h('ul', { class: 'mini-board' }, next.map((a) => h('li', {},
           routeBadge(a.routeShortName || '?', colours.get(a.routeShortName)), ' ',
           h('span', {}, a.headsign || ''), ' ',

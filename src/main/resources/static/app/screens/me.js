@@ -12,12 +12,18 @@ function toggle(id, label, hint, on, onChange) {
     h('p', { class: 'hint', id: `${id}-hint` }, hint));
 }
 
+/** The app's texts change at once; the server keeps the choice for notifications where it supports it (404 otherwise). */
+export function chooseLanguage(code) {
+  api('/api/v1/me/language', { method: 'PUT', body: { language: code } }).catch(() => {});
+  setLanguage(code);
+}
+
 export async function render(ctx) {
   const me = await api('/api/v1/me');
   const lang = h('fieldset', { class: 'field' },
     h('legend', {}, t('me.language')),
     [['zh-CN', '简体中文'], ['en', 'English']].map(([code, name]) => h('label', { class: 'radio', lang: code },
-      h('input', { type: 'radio', name: 'language', value: code, checked: currentLanguage() === code, onchange: () => setLanguage(code) }), ' ', name)));
+      h('input', { type: 'radio', name: 'language', value: code, checked: currentLanguage() === code, onchange: () => chooseLanguage(code) }), ' ', name)));
   const signOut = h('button', { class: 'button button-danger button-block', type: 'button', id: 'sign-out' }, t('me.signOut'));
   signOut.addEventListener('click', async () => {
     signOut.disabled = true;
@@ -37,6 +43,7 @@ export async function render(ctx) {
     section(t('me.more'), h('ul', { class: 'list' },
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/me/activity' }, h('span', { class: 'list-title' }, t('me.activity')))),
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/me/family' }, h('span', { class: 'list-title' }, t('me.family')))),
+      h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/me/notifications' }, h('span', { class: 'list-title' }, t('push.title')))),
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/messages' }, h('span', { class: 'list-title' }, t('messages.title')))),
       h('li', { class: 'list-item' }, h('a', { class: 'list-link', href: '#/appointments' }, h('span', { class: 'list-title' }, t('hospitals.myAppointments')))))),
     signOut);
