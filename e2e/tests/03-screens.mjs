@@ -5,7 +5,8 @@ import { axe, signIn } from '../helpers.mjs';
 export const tests = {
   async 'nearby stops are listed and drawn on the map; a tap on the map picks a new point'({ page }) {
     await page.goto('/#/buses');
-    await page.getByRole('heading', { name: '附近公交' }).waitFor();
+    // The first visit loads the feed's routes to find a starting point: slow on a busy machine.
+    await page.getByRole('heading', { name: '附近公交' }).waitFor({ timeout: 60_000 });
     await page.locator('#nearby-stops li').first().waitFor();
     const map = page.locator('svg.map');
     assert.ok(await map.locator('.map-route').count() > 0, 'route shapes drawn');
