@@ -1,0 +1,45 @@
+// Shared steps of the browser tests.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const DEMO = { phone: '13800138000', password: 'OneStop-Demo-1', name: '张三' };
+
+/** Signs in through the login form and waits for the dashboard. */
+export async function signIn(page, { phone = DEMO.phone, password = DEMO.password } = {}) {
+  await page.goto('/#/login');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.locator('#dashboard').waitFor();
+}
+
+/**
+ * Runs axe-core on the current screen (WCAG 2.0/2.1 A and AA rules plus best practices) and fails on any serious or
+ * critical violation, listing each with the elements it found.
+ */
+export async function axe(page, label) {
+  await page.waitForFunction(() => !document.querySelector('main[aria-busy="true"]'));
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n         ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('\n         ')}`);
+  assert.equal(bad.length, 0, `axe on ${label}:\n       ${text.join('\n       ')}`);
+  return result.violations.length;
+}
+
+/** Accepts the next confirm() dialogs (book, cancel, unlink ask first). */
+export function acceptDialogs(page) {
+  page.on('dialog', (d) => d.accept());
+}
+
+export async function screenshot(page, out, name) {
+  await page.screenshot({ path: join(out, name), fullPage: false });
+}

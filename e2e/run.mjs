@@ -1,0 +1,191 @@
+// Browser tests of the city app. Starts the packaged jar (local profile: embedded PostgreSQL and Redis, demo city)
+// on free ports with a fresh data folder, waits for a public API endpoint, runs every test in Debian's Chromium
+// through playwright-core, stops the jar. Screenshots of failures go to target/e2e/.
+//
+//   node run.mjs                 all tests (unit tests of the modules first, then the browser tests)
+//   node run.mjs board pay       only tests whose name contains one of the words
+//   E2E_BASE_URL=http://127.0.0.1:8080 node run.mjs    against a running app (no jar started)
+//   E2E_APP_ARGS='--onestop.app.location=file:/path/to/static/' node run.mjs   extra settings for the jar
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { unitTests } from './unit.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const out = join(root, 'target', 'e2e');
+mkdirSync(out, { recursive: true });
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Flags that work on a closed network: without the background-networking ones Chromium keeps trying to reach
+// Google's hosts at every start.
+const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
+  '--disable-extensions', '--disable-dev-shm-usage', '--metrics-recording-only', '--mute-audio',
+];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+function findJar() {
+  const dir = join(root, 'target');
+  const jar = existsSync(dir) && readdirSync(dir).find((f) => /^onestop-.*\.jar$/.test(f) && !f.endsWith('-plain.jar'));
+  if (!jar) throw new Error('no target/onestop-*.jar: run `mvn -DskipTests package` (or `mvn verify`) first');
+  return join(dir, jar);
+}
+
+/** The demo city has no daytime buses between about 00:30 and 06:00 in Guangzhou; then the app's clock starts at 10:00. */
+function clockArgs() {
+  if (process.env.E2E_CLOCK_START_AT) return [`--onestop.clock.start-at=${process.env.E2E_CLOCK_START_AT}`];
+  const now = new Date();
+  const shanghai = new Date(now.getTime() + 8 * 3600_000);
+  const hour = shanghai.getUTCHours();
+  if (hour >= 6 && hour < 23) return [];
+  const day = shanghai.toISOString().slice(0, 10);
+  return [`--onestop.clock.start-at=${day}T10:00:00+08:00`];
+}
+
+async function waitFor(url, deadlineMs, server) {
+  const end = Date.now() + deadlineMs;
+  let last = '';
+  while (Date.now() < end) {
+    if (server && server.exitCode !== null) throw new Error(`the app exited with ${server.exitCode} before it was ready`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (res.ok) {
+        const body = await res.json().catch(() => ({}));
+        if (!Array.isArray(body.items) || body.items.length > 0) return;
+        last = 'no routes yet';
+      } else last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${url} not ready after ${deadlineMs / 1000} s (${last})`);
+}
+
+async function startApp() {
+  if (process.env.E2E_BASE_URL) return { baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => {} };
+  const jar = findJar();
+  const [port, management] = [await freePort(), await freePort()];
+  const data = mkdtempSync(join(tmpdir(), 'onestop-e2e-'));
+  const log = createWriteStream(join(out, 'server.log'));
+  const args = [
+    '-Xmx640m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-jar', jar,
+    `--server.port=${port}`, `--management.server.port=${management}`, '--server.address=127.0.0.1',
+    `--onestop.data-dir=${data}`, '--spring.profiles.active=local', '--onestop.embedded.ephemeral=true',
+    ...clockArgs(),
+    // Extra settings for a run by hand, e.g. E2E_APP_ARGS=--onestop.app.location=file:src/main/resources/static/
+    ...(process.env.E2E_APP_ARGS ? process.env.E2E_APP_ARGS.split(/\s+/).filter(Boolean) : []),
+  ];
+  console.log(`starting the app: java ${args.filter((a) => !a.startsWith('--onestop.data-dir')).join(' ')}`);
+  const started = Date.now();
+  const server = spawn('java', args, { cwd: data, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.pipe(log);
+  server.stderr.pipe(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 25_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${baseUrl}/api/v1/transit/routes`, 300_000, server);
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}; see target/e2e/server.log`);
+  }
+  console.log(`app ready at ${baseUrl} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { baseUrl, stop, startedAt: started };
+}
+
+async function main() {
+  const filters = process.argv.slice(2);
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+
+  // Module tests first: they need no browser and no server.
+  for (const [name, fn] of unitTests) {
+    if (filters.length && !filters.some((f) => name.includes(f))) continue;
+    try {
+      await fn();
+      passed++;
+      console.log(`  ok   unit: ${name}`);
+    } catch (e) {
+      failed++;
+      failures.push(`unit: ${name}`);
+      console.log(`  FAIL unit: ${name}\n       ${e.stack || e}`);
+    }
+  }
+
+  const files = readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.mjs')).sort();
+  const tests = [];
+  for (const f of files) {
+    const mod = await import(join(here, 'tests', f));
+    for (const [name, fn] of Object.entries(mod.tests || {})) tests.push([`${f.replace(/\.mjs$/, '')}: ${name}`, fn]);
+  }
+  const chosen = tests.filter(([name]) => !filters.length || filters.some((f) => name.includes(f)));
+  if (chosen.length) {
+    const app = await startApp();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    try {
+      for (const [name, fn] of chosen) {
+        const started = Date.now();
+        const context = await browser.newContext({
+          baseURL: app.baseUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+          locale: 'zh-CN', timezoneId: 'Asia/Shanghai', bypassCSP: !name.includes('csp'),
+        });
+        context.setDefaultTimeout(20_000);
+        const page = await context.newPage();
+        const consoleErrors = [];
+        page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+        page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+        try {
+          await fn({ page, context, browser, baseUrl: app.baseUrl, out, consoleErrors, appStartedAt: app.startedAt });
+          passed++;
+          console.log(`  ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        } catch (e) {
+          failed++;
+          failures.push(name);
+          const shot = join(out, `${name.replace(/[^\w-]+/g, '_')}.png`);
+          await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+          console.log(`  FAIL ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n       ${e.stack || e}\n       screenshot: ${shot}`);
+          if (consoleErrors.length) console.log(`       browser console: ${consoleErrors.slice(0, 5).join(' | ')}`);
+        } finally {
+          await context.close().catch(() => {});
+        }
+      }
+    } finally {
+      await browser.close().catch(() => {});
+      await app.stop();
+    }
+  }
+  if (failures.length) console.log(`failed: ${failures.join(', ')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e.stack || e);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

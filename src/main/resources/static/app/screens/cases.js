@@ -1,0 +1,150 @@
+// Participation (诉求): file a case (complaint, suggestion, enquiry, praise), my cases, a case with its timeline and
+// the department's reply, add information, withdraw, confirm resolved, reopen.
+import { api, idempotentPost, ApiError } from '../api.js';
+import { t, currentLanguage } from '../i18n.js';
+import { h, title, section, empty, errorBox, fill, toast, dateTime, statusText, busy } from '../ui.js';
+
+const TYPES = ['COMPLAINT', 'SUGGESTION', 'ENQUIRY', 'PRAISE'];
+let available = null;
+
+/** Whether this server has the participation feature (the app shows its screens only then). */
+export function participationAvailable() {
+  if (!available) {
+    available = fetch('/api/v1/participation/categories', { headers: { Accept: 'application/json' } })
+      .then((r) => r.ok).catch(() => false);
+  }
+  return available;
+}
+
+const localName = (x) => (currentLanguage() === 'en' ? x.nameEn || x.name : x.name || x.nameEn) || x.code;
+
+function caseItem(c) {
+  return h('li', { class: 'list-item' },
+    h('a', { class: 'list-link', href: `#/cases/${c.id}`, dataset: { case: c.id, status: c.status } },
+      h('span', { class: 'list-title' }, c.title),
+      h('span', {}, h('span', { class: 'tag' }, statusText('case', c.status)), ' ', statusText('caseType', c.type),
+        c.overdue ? [' ', h('span', { class: 'tag' }, `⚠ ${t('cases.overdue')}`)] : null),
+      h('span', { class: 'muted small' }, `${c.reference || ''} · ${dateTime(c.submittedAt)}${c.department ? ` · ${localName(c.department)}` : ''}`)));
+}
+
+export async function list() {
+  const page = await api('/api/v1/me/cases?limit=50');
+  return h('div', { class: 'screen' },
+    title(t('cases.title')),
+    h('p', {}, h('a', { class: 'button button-primary', href: '#/cases/new' }, `+ ${t('cases.file')}`)),
+    section(t('cases.mine'), page.items.length ? h('ul', { class: 'list', id: 'cases' }, page.items.map(caseItem)) : empty(t('cases.none'))));
+}
+
+export async function file(ctx) {
+  const categories = await api('/api/v1/participation/categories', { auth: false });
+  // A case about a stop, bill, appointment...: "?subject=STOP:demo:E5&title=..." from the screen it was started on.
+  const subjectParam = ctx.query.get('subject');
+  const subject = subjectParam && subjectParam.includes(':')
+    ? { kind: subjectParam.slice(0, subjectParam.indexOf(':')), id: subjectParam.slice(subjectParam.indexOf(':') + 1) }
+    : null;
+  const status = h('div', { class: 'form-status' });
+  const form = h('form', { class: 'card form', novalidate: true },
+    h('fieldset', {}, h('legend', {}, t('cases.type')),
+      TYPES.map((ty, i) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'type', value: ty, checked: i === 0 }), ' ', statusText('caseType', ty)))),
+    h('div', { class: 'field' }, h('label', { for: 'category' }, t('cases.category')),
+      h('select', { id: 'category', name: 'category', required: true }, categories.map((c) => h('option', { value: c.code }, localName(c))))),
+    subject ? h('p', { class: 'notice' }, t('cases.about', { kind: statusText('subject', subject.kind), id: ctx.query.get('subjectName') || subject.id })) : null,
+    h('div', { class: 'field' }, h('label', { for: 'caseTitle' }, t('cases.caseTitle')),
+      h('input', { id: 'caseTitle', name: 'caseTitle', required: true, maxlength: 200, value: ctx.query.get('title') || '' })),
+    h('div', { class: 'field' }, h('label', { for: 'text' }, t('cases.text')),
+      h('p', { class: 'hint', id: 'text-hint' }, t('cases.textHint')),
+      h('textarea', { id: 'text', name: 'text', required: true, maxlength: 5000, rows: 6, 'aria-describedby': 'text-hint' })),
+    h('div', { class: 'toggle' }, h('label', { for: 'publicConsent' },
+      h('input', { type: 'checkbox', id: 'publicConsent', name: 'publicConsent', 'aria-describedby': 'publicConsent-hint' }), ' ', h('span', {}, t('cases.public'))),
+    h('p', { class: 'hint', id: 'publicConsent-hint' }, t('cases.publicHint'))),
+    status,
+    h('button', { class: 'button button-primary button-block', type: 'submit', id: 'submit-case' }, t('cases.submit')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    fill(status);
+    const body = {
+      type: form.type.value,
+      category: form.category.value,
+      title: form.caseTitle.value.trim(),
+      text: form.text.value.trim(),
+      publicConsent: form.publicConsent.checked,
+      ...(subject ? { subject } : {}),
+    };
+    try {
+      const result = await idempotentPost('case.new', '/api/v1/cases', body);
+      toast(t('cases.filed', { reference: result.body.reference || '' }), 'success');
+      ctx.navigate(`#/cases/${result.body.id}`);
+    } catch (e) {
+      fill(status, errorBox(e), e instanceof ApiError && e.retryable ? h('p', { class: 'notice' }, t('cases.safeRetry')) : null);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h('div', { class: 'screen' }, title(t('cases.file')), h('p', { class: 'muted' }, t('cases.fileHint')), form);
+}
+
+function textAction(label, path, ctx, id, { required = true } = {}) {
+  const fieldId = `action-${path}`;
+  const input = h('textarea', { id: fieldId, rows: 3, maxlength: 5000 });
+  const send = h('button', { class: 'button button-secondary', type: 'button' }, label);
+  const status = h('div');
+  send.addEventListener('click', busy(send, async () => {
+    const text = input.value.trim();
+    if (required && !text) {
+      input.setAttribute('aria-invalid', 'true');
+      fill(status, h('p', { class: 'error', role: 'alert' }, t('cases.textNeeded')));
+      return;
+    }
+    try {
+      const body = path === 'withdraw' ? (text ? { reason: text } : {}) : { text };
+      await api(`/api/v1/cases/${id}/${path}`, { method: 'POST', body });
+      toast(t('cases.updated'), 'success');
+      ctx.navigate(`#/cases/${id}`);
+    } catch (e) {
+      fill(status, errorBox(e));
+    }
+  }));
+  return h('div', { class: 'field' }, h('label', { for: fieldId }, label), input, send, status);
+}
+
+export async function detail(ctx) {
+  const c = await api(`/api/v1/cases/${ctx.params.caseId}`);
+  const open = ['SUBMITTED', 'TRANSFERRED', 'ACCEPTED', 'ASSIGNED'].includes(c.status);
+  const actions = [];
+  if (open) actions.push(textAction(t('cases.addInformation'), 'information', ctx, c.id), textAction(t('cases.withdraw'), 'withdraw', ctx, c.id, { required: false }));
+  if (c.status === 'REPLIED') {
+    const confirmButton = h('button', { class: 'button button-primary', type: 'button', id: 'confirm-case' }, t('cases.confirm'));
+    confirmButton.addEventListener('click', busy(confirmButton, async () => {
+      try {
+        await api(`/api/v1/cases/${c.id}/confirm`, { method: 'POST' });
+        toast(t('cases.updated'), 'success');
+        ctx.navigate(`#/cases/${c.id}`);
+      } catch (e) {
+        toast(e.detail || e.title, 'error');
+      }
+    }));
+    actions.push(h('div', { class: 'actions' }, confirmButton));
+  }
+  if ((c.status === 'REPLIED' || c.status === 'CLOSED') && !c.reopened) actions.push(textAction(t('cases.reopen'), 'reopen', ctx, c.id));
+  return h('div', { class: 'screen' },
+    title(c.title, h('p', { class: 'muted' }, c.reference || '')),
+    h('section', { class: 'card', id: 'case', dataset: { status: c.status } },
+      h('p', {}, h('span', { class: 'tag', id: 'case-status' }, statusText('case', c.status)), ' ', statusText('caseType', c.type),
+        c.overdue ? [' ', h('span', { class: 'tag' }, `⚠ ${t('cases.overdue')}`)] : null),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('cases.submittedAt')), h('dd', {}, dateTime(c.submittedAt)),
+        c.department ? [h('dt', {}, t('cases.department')), h('dd', {}, localName(c.department))] : null,
+        c.nextDeadline ? [h('dt', {}, t('cases.deadline')), h('dd', {}, dateTime(c.nextDeadline))] : null,
+        h('dt', {}, t('cases.public')), h('dd', {}, c.publicConsent ? t('cases.yes') : t('cases.no'))),
+      h('p', { class: 'case-text' }, c.text)),
+    c.reply ? section(t('cases.reply'), h('p', { id: 'case-reply' }, c.reply), c.repliedAt ? h('p', { class: 'muted small' }, dateTime(c.repliedAt)) : null) : null,
+    c.rejectReason ? section(t('cases.rejected'), h('p', {}, c.rejectReason)) : null,
+    c.timeline?.length ? section(t('cases.timeline'), h('ol', { class: 'list timeline' }, c.timeline.map((e) => h('li', { class: 'list-item' }, h('div', { class: 'list-body' },
+      h('span', { class: 'list-title' }, e.toStatus ? statusText('case', e.toStatus) : statusText('timeline', e.kind)),
+      e.note ? h('span', {}, e.note) : null,
+      h('span', { class: 'muted small' }, dateTime(e.at))))))) : null,
+    actions.length ? h('section', { class: 'card' }, actions) : null,
+    h('p', {}, h('a', { href: '#/cases' }, t('cases.mine'))));
+}
