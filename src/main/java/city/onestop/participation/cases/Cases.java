@@ -292,7 +292,9 @@ public class Cases {
                     return change(citizenId, "CITIZEN", id, CaseStore.Scope.citizen(citizenId), "reopened",
                             CaseStore.Change.of(Set.of(CaseStatus.REPLIED, CaseStatus.CLOSED), CaseStatus.ACCEPTED)
                                     .set("reopened = true").set("closed_at = NULL").set("satisfied = false").set("overdue = false")
-                                    .set("reply_due_at = :replyDue").set("next_due_at = :replyDue").bind("replyDue", replyDue)
+                                    // reply_due_at keeps the first deadline, which the published figures judge "on time" by;
+                                    // the new reply deadline is next_due_at, which the escalation job watches.
+                                    .set("next_due_at = :replyDue").bind("replyDue", replyDue)
                                     .when("NOT c.reopened"),
                             "REOPENED", text, "CASE_REOPENED", null);
                 }));
