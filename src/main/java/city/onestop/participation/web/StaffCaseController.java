@@ -57,7 +57,9 @@ class StaffCaseController {
             @RequestParam(required = false) String cursor) {
         int size = Cursors.limit(limit);
         Positions after = Positions.decode(cursor);
-        Set<CaseStatus> statuses = status == null || status.isEmpty() ? Set.of() : EnumSet.copyOf(status);
+        // A blank ?status= converts to a null element: it filters nothing, like no status at all.
+        List<CaseStatus> given = status == null ? List.of() : status.stream().filter(java.util.Objects::nonNull).toList();
+        Set<CaseStatus> statuses = given.isEmpty() ? Set.of() : EnumSet.copyOf(given);
         return staff(actor -> cases.queue(actor, statuses, type, category, overdue, held, after.at(), after.id() != null && after.at() == null,
                         after.id(), size))
                 .map(rows -> Page.of(rows, size, c -> Positions.position(c.nextDeadline() == null ? null : c.nextDeadline().toInstant(),

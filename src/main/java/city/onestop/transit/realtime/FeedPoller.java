@@ -92,7 +92,9 @@ class FeedPoller implements SmartLifecycle {
      */
     @EventListener
     void onWebServerStarted(WebServerInitializedEvent event) {
-        if (!environment.acceptsProfiles(Profiles.of("local"))
+        // Only the API server serves the demo feeds; Actuator's own server (namespace "management") starts too.
+        if (event.getApplicationContext().getServerNamespace() != null
+                || !environment.acceptsProfiles(Profiles.of("local"))
                 || properties.feeds().stream().anyMatch(LiveFeedProperties.Feed::hasRealtime)
                 || timetable.getIfAvailable() == null) {
             return;
