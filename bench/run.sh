@@ -3,7 +3,7 @@
 # measured row, wrk (outside the JVM) on loopback, nginx serving the same bytes as the small read, correctness
 # checked in PostgreSQL afterwards (0 double charges, 0 oversold). Any 5xx fails the run. Writes the table into
 # docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average and commands.
-# Run it on a quiet machine: /work/brief/quiet.sh bench/run.sh   (about 6 minutes)
+# Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 6 minutes)
 # Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS)
 set -euo pipefail
 trap 'echo "bench/run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
