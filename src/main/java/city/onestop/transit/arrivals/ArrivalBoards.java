@@ -1,29 +1,26 @@
 package city.onestop.transit.arrivals;
 
+import city.onestop.platform.ProblemException;
+import city.onestop.transit.TransitIds;
+import city.onestop.transit.gtfs.GtfsFeed;
+import city.onestop.transit.realtime.ingest.FeedKind;
+import city.onestop.transit.realtime.ingest.LiveFeedProperties;
 import city.onestop.transit.realtime.ingest.LiveQueries;
+import city.onestop.transit.realtime.ingest.LiveSnapshot;
+import city.onestop.transit.realtime.ingest.LiveState;
+import city.onestop.transit.realtime.ingest.LiveView;
+import city.onestop.transit.realtime.ingest.SnapshotPlacer;
 import city.onestop.transit.realtime.ingest.StopTimePrediction;
 import city.onestop.transit.realtime.ingest.TripRef;
+import city.onestop.transit.realtime.ingest.TripUpdateState;
+import city.onestop.transit.realtime.ingest.VehiclePlacement;
+import city.onestop.transit.realtime.ingest.VehicleState;
 import city.onestop.transit.schedule.Geo;
 import city.onestop.transit.schedule.PlannedStop;
 import city.onestop.transit.schedule.Polyline;
 import city.onestop.transit.schedule.ServiceDays;
-import city.onestop.transit.schedule.TripPlan;
-
-import city.onestop.transit.realtime.ingest.SnapshotPlacer;
-
-import city.onestop.transit.realtime.ingest.FeedKind;
-import city.onestop.transit.realtime.ingest.LiveFeedProperties;
-import city.onestop.transit.realtime.ingest.LiveSnapshot;
-import city.onestop.transit.realtime.ingest.LiveState;
-import city.onestop.transit.realtime.ingest.LiveView;
-import city.onestop.transit.realtime.ingest.TripUpdateState;
-import city.onestop.transit.realtime.ingest.VehiclePlacement;
-import city.onestop.transit.realtime.ingest.VehicleState;
 import city.onestop.transit.schedule.Timetables;
-
-import city.onestop.platform.ProblemException;
-import city.onestop.transit.TransitIds;
-import city.onestop.transit.gtfs.GtfsFeed;
+import city.onestop.transit.schedule.TripPlan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Clock;
 import java.time.Duration;

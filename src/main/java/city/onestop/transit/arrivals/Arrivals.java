@@ -1,15 +1,11 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.realtime.ingest.VehicleState;
-import city.onestop.transit.schedule.PlannedStop;
-
-import city.onestop.transit.schedule.TripPlan;
-
 import city.onestop.transit.realtime.ingest.StopTimePrediction;
 import city.onestop.transit.realtime.ingest.TripRef;
 import city.onestop.transit.realtime.ingest.TripUpdateState;
-import city.onestop.transit.schedule.Polyline;
-
+import city.onestop.transit.realtime.ingest.VehicleState;
+import city.onestop.transit.schedule.PlannedStop;
+import city.onestop.transit.schedule.TripPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

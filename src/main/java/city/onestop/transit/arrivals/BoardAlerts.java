@@ -2,7 +2,6 @@ package city.onestop.transit.arrivals;
 
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
 import city.onestop.transit.realtime.ingest.ServiceAlert;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.ZoneId;

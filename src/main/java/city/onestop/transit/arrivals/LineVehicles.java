@@ -1,15 +1,13 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.realtime.ingest.VehiclePlacement;
-
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
 import city.onestop.transit.realtime.ingest.TripRef;
 import city.onestop.transit.realtime.ingest.TripUpdateState;
+import city.onestop.transit.realtime.ingest.VehiclePlacement;
 import city.onestop.transit.realtime.ingest.VehicleState;
 import city.onestop.transit.schedule.Polyline;
 import city.onestop.transit.schedule.Timetables;
 import city.onestop.transit.schedule.TripPlan;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,8 +1,7 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.schedule.ScheduledArrivals;
-
 import city.onestop.transit.StopBoards;
+import city.onestop.transit.schedule.ScheduledArrivals;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,7 +2,6 @@ package city.onestop.transit.demo;
 
 import city.onestop.transit.arrivals.Arrivals;
 import city.onestop.transit.schedule.PlannedStop;
-
 import com.google.transit.realtime.GtfsRealtime.FeedEntity;
 import com.google.transit.realtime.GtfsRealtime.FeedHeader;
 import com.google.transit.realtime.GtfsRealtime.FeedMessage;

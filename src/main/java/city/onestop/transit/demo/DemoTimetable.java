@@ -1,8 +1,6 @@
 package city.onestop.transit.demo;
 
-import city.onestop.transit.realtime.ingest.FeedPoller;
 import city.onestop.transit.schedule.Timetables;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

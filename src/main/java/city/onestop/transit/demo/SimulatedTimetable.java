@@ -1,7 +1,6 @@
 package city.onestop.transit.demo;
 
 import city.onestop.transit.schedule.TripPlan;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;

@@ -3,3 +3,4 @@
  * served as GTFS-realtime and polled like any agency's feed in the {@code local} profile.
  */
 package city.onestop.transit.demo;
+

@@ -1,8 +1,7 @@
 package city.onestop.transit.gtfs;
 
-import city.onestop.transit.schedule.GeoGrid;
-
 import city.onestop.platform.ProblemException;
+import city.onestop.transit.schedule.GeoGrid;
 import io.netty.buffer.ByteBuf;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.codec.Json;

@@ -1,10 +1,9 @@
 package city.onestop.transit.gtfs;
 
-import city.onestop.transit.schedule.Polyline;
-
 import city.onestop.transit.gtfs.GtfsFeed.Shape;
 import city.onestop.transit.gtfs.GtfsFeed.Stop;
 import city.onestop.transit.gtfs.GtfsFeed.Trip;
+import city.onestop.transit.schedule.Polyline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,11 +1,8 @@
 package city.onestop.transit.gtfs;
 
-import city.onestop.transit.schedule.Polyline;
-
 import city.onestop.transit.schedule.Geo;
-
+import city.onestop.transit.schedule.Polyline;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**

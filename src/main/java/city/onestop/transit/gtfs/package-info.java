@@ -3,3 +3,4 @@
  * feed version in PostgreSQL (COPY), switching versions atomically.
  */
 package city.onestop.transit.gtfs;
+

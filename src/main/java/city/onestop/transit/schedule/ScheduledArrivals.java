@@ -1,8 +1,8 @@
 package city.onestop.transit.schedule;
 
-import city.onestop.transit.StopBoards;
 import city.onestop.transit.StopBoards.ArrivalStatus;
 import city.onestop.transit.StopBoards.UpcomingArrival;
+import city.onestop.transit.StopBoards;
 import city.onestop.transit.TransitIds;
 import city.onestop.transit.schedule.CurrentVersions.FeedVersion;
 import java.time.Clock;

@@ -1,20 +1,17 @@
 package city.onestop.transit.web;
 
-import city.onestop.transit.demo.DemoRealtime;
-
 import city.onestop.transit.arrivals.ArrivalBoards;
-import city.onestop.transit.realtime.ingest.FeedPoller;
+import city.onestop.transit.demo.DemoRealtime;
 import city.onestop.transit.realtime.ingest.LiveFeedProperties;
 import city.onestop.transit.realtime.ingest.LiveState;
-
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

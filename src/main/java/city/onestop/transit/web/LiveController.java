@@ -1,5 +1,6 @@
 package city.onestop.transit.web;
 
+import city.onestop.platform.ProblemException;
 import city.onestop.transit.arrivals.ArrivalBoards;
 import city.onestop.transit.realtime.ingest.FeedHealth;
 import city.onestop.transit.realtime.ingest.FeedHealthStore;
@@ -10,8 +11,6 @@ import city.onestop.transit.realtime.ingest.LiveState;
 import city.onestop.transit.realtime.ingest.LiveView;
 import city.onestop.transit.realtime.ingest.RedisKeys;
 import city.onestop.transit.realtime.ingest.VehicleState;
-
-import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -2,9 +2,9 @@ package city.onestop.transit.web;
 
 import city.onestop.platform.ProblemException;
 import city.onestop.transit.TransitIds;
-import city.onestop.transit.schedule.Geo;
-import city.onestop.transit.schedule.CurrentVersions;
 import city.onestop.transit.schedule.CurrentVersions.FeedVersion;
+import city.onestop.transit.schedule.CurrentVersions;
+import city.onestop.transit.schedule.Geo;
 import city.onestop.transit.schedule.GeoGrid;
 import city.onestop.transit.schedule.TransitCache;
 import city.onestop.transit.schedule.TransitQueries;

@@ -3,3 +3,4 @@
  * and the admin import endpoints; problem details for their errors.
  */
 package city.onestop.transit.web;
+

@@ -1,20 +1,19 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.realtime.ingest.StopTimePrediction;
-import city.onestop.transit.realtime.ingest.TripRef;
-import city.onestop.transit.realtime.ingest.TripUpdateState;
-import city.onestop.transit.realtime.ingest.VehicleState;
-import city.onestop.transit.schedule.Polyline;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import city.onestop.transit.arrivals.Arrivals.Arrival;
 import city.onestop.transit.arrivals.Arrivals.ArrivalStatus;
-import city.onestop.transit.schedule.PlannedStop;
-import city.onestop.transit.schedule.TripPlan;
 import city.onestop.transit.realtime.ingest.StopTimePrediction.Event;
 import city.onestop.transit.realtime.ingest.StopTimePrediction.Relationship;
+import city.onestop.transit.realtime.ingest.StopTimePrediction;
+import city.onestop.transit.realtime.ingest.TripRef;
+import city.onestop.transit.realtime.ingest.TripUpdateState;
+import city.onestop.transit.realtime.ingest.VehicleState;
+import city.onestop.transit.schedule.PlannedStop;
+import city.onestop.transit.schedule.Polyline;
+import city.onestop.transit.schedule.TripPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

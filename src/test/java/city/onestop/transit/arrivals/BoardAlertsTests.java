@@ -1,13 +1,11 @@
 package city.onestop.transit.arrivals;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import city.onestop.transit.realtime.ingest.FeedKind;
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
 import city.onestop.transit.realtime.ingest.ServiceAlert;
-
 import city.onestop.transit.schedule.Timetables;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,20 +1,18 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.realtime.ingest.TripRef;
-import city.onestop.transit.realtime.ingest.TripUpdateState;
-import city.onestop.transit.realtime.ingest.VehicleState;
-
-import city.onestop.transit.realtime.ingest.GtfsRealtimeDecoder;
-import city.onestop.transit.realtime.ingest.HalifaxCapture;
-import city.onestop.transit.schedule.Polyline;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import city.onestop.transit.schedule.PlannedStop;
-import city.onestop.transit.schedule.TripPlan;
 import city.onestop.transit.realtime.ingest.FeedDecoding.FeedDecodeResult;
+import city.onestop.transit.realtime.ingest.GtfsRealtimeDecoder;
 import city.onestop.transit.realtime.ingest.HalifaxCapture.Node;
+import city.onestop.transit.realtime.ingest.HalifaxCapture;
+import city.onestop.transit.realtime.ingest.TripRef;
+import city.onestop.transit.realtime.ingest.TripUpdateState;
+import city.onestop.transit.realtime.ingest.VehicleState;
+import city.onestop.transit.schedule.PlannedStop;
+import city.onestop.transit.schedule.Polyline;
+import city.onestop.transit.schedule.TripPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

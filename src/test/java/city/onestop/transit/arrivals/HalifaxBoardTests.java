@@ -1,22 +1,20 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.schedule.ServiceDays;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import city.onestop.transit.realtime.ingest.FeedDecoding.FeedDecodeResult;
 import city.onestop.transit.realtime.ingest.FeedKind;
 import city.onestop.transit.realtime.ingest.GtfsRealtimeDecoder;
+import city.onestop.transit.realtime.ingest.HalifaxCapture.Node;
 import city.onestop.transit.realtime.ingest.HalifaxCapture;
 import city.onestop.transit.realtime.ingest.LiveFeedProperties;
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
 import city.onestop.transit.realtime.ingest.LiveView;
 import city.onestop.transit.schedule.Polyline;
-import city.onestop.transit.schedule.Timetables;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import city.onestop.transit.schedule.ServiceCalendar;
-import city.onestop.transit.realtime.ingest.FeedDecoding.FeedDecodeResult;
-import city.onestop.transit.realtime.ingest.HalifaxCapture.Node;
+import city.onestop.transit.schedule.ServiceDays;
+import city.onestop.transit.schedule.Timetables;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,7 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.schedule.Geo;
-
 import city.onestop.transit.realtime.ingest.HalifaxCapture;
-import city.onestop.transit.realtime.ingest.LiveQueries;
-
+import city.onestop.transit.schedule.Geo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

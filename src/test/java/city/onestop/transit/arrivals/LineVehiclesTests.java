@@ -1,13 +1,12 @@
 package city.onestop.transit.arrivals;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
 import city.onestop.transit.realtime.ingest.TripRef;
 import city.onestop.transit.realtime.ingest.VehicleState;
 import city.onestop.transit.schedule.Timetables;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
 package city.onestop.transit.arrivals;
 
+import city.onestop.transit.gtfs.GtfsFeed;
 import city.onestop.transit.realtime.ingest.FeedKind;
 import city.onestop.transit.realtime.ingest.LiveFeedProperties;
 import city.onestop.transit.realtime.ingest.LiveSnapshot;
@@ -7,10 +8,8 @@ import city.onestop.transit.realtime.ingest.LiveView;
 import city.onestop.transit.realtime.ingest.TripUpdateState;
 import city.onestop.transit.realtime.ingest.VehicleState;
 import city.onestop.transit.schedule.Polyline;
-import city.onestop.transit.schedule.Timetables;
-
-import city.onestop.transit.gtfs.GtfsFeed;
 import city.onestop.transit.schedule.ServiceCalendar;
+import city.onestop.transit.schedule.Timetables;
 import city.onestop.transit.schedule.TransitQueries;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,18 +1,5 @@
 package city.onestop.transit.arrivals;
 
-import city.onestop.transit.demo.DemoFeeds;
-import city.onestop.transit.demo.DemoTimetable;
-import city.onestop.transit.demo.SimulatedTimetable;
-import city.onestop.transit.realtime.ingest.FeedKind;
-import city.onestop.transit.schedule.ServiceDays;
-import city.onestop.transit.web.ArrivalController;
-
-import city.onestop.transit.realtime.ingest.FeedPoller;
-import city.onestop.transit.realtime.ingest.FeedServer;
-import city.onestop.transit.realtime.ingest.LiveFeedProperties;
-import city.onestop.transit.realtime.ingest.LiveState;
-import city.onestop.transit.schedule.Timetables;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,8 +7,19 @@ import city.onestop.IntegrationTest;
 import city.onestop.TestClock;
 import city.onestop.platform.AccessTokens;
 import city.onestop.platform.Role;
-import city.onestop.transit.demo.DemoCity;
 import city.onestop.transit.StopBoards;
+import city.onestop.transit.demo.DemoCity;
+import city.onestop.transit.demo.DemoFeeds;
+import city.onestop.transit.demo.DemoTimetable;
+import city.onestop.transit.demo.SimulatedTimetable;
+import city.onestop.transit.realtime.ingest.FeedKind;
+import city.onestop.transit.realtime.ingest.FeedPoller;
+import city.onestop.transit.realtime.ingest.FeedServer;
+import city.onestop.transit.realtime.ingest.LiveFeedProperties;
+import city.onestop.transit.realtime.ingest.LiveState;
+import city.onestop.transit.schedule.ServiceDays;
+import city.onestop.transit.schedule.Timetables;
+import city.onestop.transit.web.ArrivalController;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,18 +1,17 @@
 package city.onestop.transit.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import city.onestop.transit.arrivals.Arrivals;
+import city.onestop.transit.realtime.ingest.FeedDecoding.FeedDecodeResult;
 import city.onestop.transit.realtime.ingest.GtfsRealtimeDecoder;
 import city.onestop.transit.realtime.ingest.StopTimePrediction;
 import city.onestop.transit.realtime.ingest.TripUpdateState;
 import city.onestop.transit.realtime.ingest.VehicleState;
-import city.onestop.transit.schedule.Polyline;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import city.onestop.transit.schedule.PlannedStop;
+import city.onestop.transit.schedule.Polyline;
 import city.onestop.transit.schedule.TripPlan;
-import city.onestop.transit.realtime.ingest.FeedDecoding.FeedDecodeResult;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

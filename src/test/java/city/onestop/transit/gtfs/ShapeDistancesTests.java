@@ -1,10 +1,9 @@
 package city.onestop.transit.gtfs;
 
-import city.onestop.transit.schedule.Polyline;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import city.onestop.transit.schedule.Polyline;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,8 @@
 package city.onestop.transit.schedule;
 
-import city.onestop.transit.gtfs.GtfsFeed;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import city.onestop.transit.gtfs.GtfsFeed;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,7 +1,6 @@
 package city.onestop.transit.realtime.ingest;
 
 import city.onestop.transit.schedule.Geo;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
