@@ -89,9 +89,9 @@ class DemoBillingData {
     private Mono<Void> seed() {
         YearMonth last = YearMonth.now(clock.withZone(settings.zone())).minusMonths(1);
         return accounts.importAll(List.of(
-                        new AccountRow(Utility.WATER, WATER, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER, ID_LAST4,
+                        new AccountRow(Utility.WATER, WATER, "广州市天河区示范路 1 号", 3, HOLDER, ID_LAST4,
                                 new BigDecimal("100")),
-                        new AccountRow(Utility.ELECTRICITY, ELECTRICITY, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER,
+                        new AccountRow(Utility.ELECTRICITY, ELECTRICITY, "广州市天河区示范路 1 号", 3, HOLDER,
                                 ID_LAST4, new BigDecimal("1000"))))
                 .thenMany(Flux.just(
                                 new BillService.ReadingRequest(Utility.WATER, WATER, last.toString(), new BigDecimal("125"),
