@@ -4,12 +4,15 @@ import com.interaso.webpush.WebPush;
 import java.net.URI;
 import java.util.Base64;
 import java.util.Map;
+import io.netty.channel.ChannelOption;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Sends one Web Push message (RFC 8030) to a device's push service: the payload encrypted for the device (RFC 8291,
@@ -41,16 +44,20 @@ class WebPushSender {
     private final VapidKeyring keyring;
     private final PushSettings settings;
 
-    WebPushSender(WebClient.Builder http, VapidKeyring keyring, PushSettings settings) {
-        this.http = http.build();
+    WebPushSender(VapidKeyring keyring, PushSettings settings) {
+        // Boot 4 ships the WebClient.Builder auto-configuration in a module we do not use: our own client, bounded.
+        HttpClient client = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(settings.timeout().toMillis(), 5000))
+                .responseTimeout(settings.timeout());
+        this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
         this.keyring = keyring;
         this.settings = settings;
     }
 
     Mono<Outcome> send(String endpoint, String p256dh, String auth, byte[] payload, String topic, boolean urgent) {
-        WebPush push = new WebPush(settings.subject(), keyring.keys());
         // Encryption and signing read SecureRandom (file I/O on some platforms): off the event loop.
         return Mono.fromCallable(() -> {
+                    WebPush push = new WebPush(settings.subject(), keyring.keys());
                     byte[] body = push.getBody(payload, decode(p256dh), decode(auth));
                     Map<String, String> headers = push.getHeaders(endpoint, (int) settings.ttl().toSeconds(), topic,
                             urgent ? WebPush.Urgency.High : WebPush.Urgency.Normal);
