@@ -10,35 +10,54 @@ import reactor.core.publisher.Mono;
  * following the IETF Idempotency-Key draft: a missing key is 400 {@code IDEMPOTENCY_KEY_MISSING}; the same
  * key with a different request is 422 {@code IDEMPOTENCY_KEY_REUSED}; the same key while the first request
  * is still running is 409 {@code IDEMPOTENCY_IN_PROGRESS}; the same key after completion replays the stored
- * first response with {@code Idempotent-Replayed: true}. PostgreSQL holds the record: it is completed in the
- * same transaction as the business write, so either both happen or neither does. Keys live 24 h.
+ * first response with {@code Idempotent-Replayed: true}. PostgreSQL holds the record, written in the same
+ * transaction as the business write, so either both happen or neither does. Keys live 24 h (decision 0002).
  *
- * <p>Single-transaction flows (a booking) use {@link #execute}. Flows with an outside call in the middle
- * (a payment) use {@link #claim}, then {@link #complete} inside their final transaction, or {@link #release}
- * when they fail having written nothing that a retry must see.
+ * <p>Local actions (a booking, a hold, a reschedule, a refund, a filing) use {@link #execute}: one transaction
+ * holds an advisory lock on the key, replays or refuses, runs the action and inserts the completed record; an
+ * error or a cancelled request rolls all of it back, and there is nothing to release.
+ *
+ * <p>Actions with an outside call between two transactions (a payment) use {@link #claimed}: the claim is a
+ * committed {@code IN_PROGRESS} record, completed ({@link #complete}) or failed ({@link #fail}) inside the
+ * action's final transaction, and otherwise released by {@code Mono.usingWhen} cleanup, which also runs when the
+ * request is cancelled.
  */
 public interface Idempotency {
 
     String HEADER = "Idempotency-Key";
     String REPLAYED_HEADER = "Idempotent-Replayed";
 
-    /** Claims the key; a second claim of a completed key yields a {@link Claim.Replay}. */
-    Mono<Claim> claim(IdempotentRequest request);
+    /**
+     * Replay, refuse, or run {@code action} and store its result, all in one transaction that the action's
+     * database writes join.
+     */
+    <T> Mono<ResponseEntity<Object>> execute(IdempotentRequest request, int successStatus, Function<Claim.Fresh, Mono<T>> action);
 
     /**
-     * Stores the final response. Must run inside the caller's reactive transaction (it joins it), so the
-     * record commits together with the business write.
+     * The stored response of a completed key (one read, no transaction), for a caller that can refuse the action
+     * without running it (a booking of a slot known to be full): a replay must still answer as the first time did.
+     * Empty if the key is unused or expired; 422 for the key used with another request.
+     */
+    Mono<ResponseEntity<Object>> findReplay(IdempotentRequest request);
+
+    /**
+     * Claims the key (committed at once), runs {@code flow} with the claim, and releases the claim if the flow
+     * ends in an error or is cancelled before its final transaction completed or failed it. A completed key
+     * replays without running the flow.
+     */
+    Mono<ResponseEntity<Object>> claimed(IdempotentRequest request, Function<Claim.Fresh, Mono<ResponseEntity<Object>>> flow);
+
+    /**
+     * Stores the final response of a {@link #claimed} flow. Must run inside the caller's reactive transaction (it
+     * joins it), so the record commits together with the business write.
      */
     Mono<Void> complete(Claim.Fresh claim, int status, Object body);
 
-    /** Forgets an unfinished claim so that a retry with the same key runs again. */
-    Mono<Void> release(Claim.Fresh claim);
-
     /**
-     * Claim, run {@code action} and complete the record in one transaction, or replay. The action's
-     * database writes join that transaction. On error the claim is released and the error propagates.
+     * Forgets the claim of a {@link #claimed} flow that failed having written nothing a retry must replay, inside
+     * the transaction that records the failure, so a retry with the same key runs again.
      */
-    <T> Mono<ResponseEntity<Object>> execute(IdempotentRequest request, int successStatus, Function<Claim.Fresh, Mono<T>> action);
+    Mono<Void> fail(Claim.Fresh claim);
 
     /** The replayed response for a completed key. */
     static ResponseEntity<Object> replay(Claim.Replay replay) {
@@ -69,8 +88,8 @@ public interface Idempotency {
     }
 
     sealed interface Claim {
-        /** The key is ours to run. */
-        record Fresh(UUID principal, String key) implements Claim {}
+        /** The key is ours to run; {@code token} tells this claim from a later takeover of the same key. */
+        record Fresh(UUID principal, String key, UUID token) implements Claim {}
 
         /** The key already completed: send this response again. */
         record Replay(int status, String body) implements Claim {}

@@ -29,7 +29,9 @@ public final class ProviderFake {
         /** Charges, then answers after the client's 3 s timeout. */
         TIMEOUT,
         /** HTTP 500 without charging. */
-        ERROR
+        ERROR,
+        /** Declines, answering after 150 ms (long enough for a client to give up mid-call). */
+        SLOW_DECLINE
     }
 
     private static final ProviderFake INSTANCE = new ProviderFake();
@@ -104,7 +106,7 @@ public final class ProviderFake {
                 return new MockResponse.Builder().code(500).body("{\"error\":\"boom\"}").build();
             }
             String status = switch (m) {
-                case DECLINE -> "DECLINED";
+                case DECLINE, SLOW_DECLINE -> "DECLINED";
                 case PENDING -> "PENDING";
                 default -> "SUCCEEDED";
             };
@@ -113,6 +115,8 @@ public final class ProviderFake {
             MockResponse.Builder ok = json(ref);
             if (m == Mode.TIMEOUT) {
                 ok.headersDelay(4, TimeUnit.SECONDS);
+            } else if (m == Mode.SLOW_DECLINE) {
+                ok.headersDelay(150, TimeUnit.MILLISECONDS);
             }
             return ok.build();
         }

@@ -92,19 +92,7 @@ public class PaymentService {
             IdempotentRequest request = IdempotentRequest.of(citizen, idempotencyKey, "billing.pay:" + billId, canonical);
             return bills.findLinked(citizen, billId)
                     .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Bill", billId.toString())))
-                    .flatMap(bill -> idempotency.claim(request).flatMap(claim -> {
-                        if (claim instanceof Claim.Replay replay) {
-                            return Mono.just(Idempotency.replay(replay));
-                        }
-                        Claim.Fresh fresh = (Claim.Fresh) claim;
-                        return payFresh(fresh, citizen, billId, channel, askedFen)
-                                .onErrorResume(e -> idempotency.release(fresh)
-                                        .onErrorResume(re -> {
-                                            log.warn("Could not release idempotency key after a failed payment", re);
-                                            return Mono.empty();
-                                        })
-                                        .then(Mono.error(e)));
-                    }));
+                    .flatMap(bill -> idempotency.claimed(request, fresh -> payFresh(fresh, citizen, billId, channel, askedFen)));
         });
     }
 
@@ -117,8 +105,9 @@ public class PaymentService {
                     log.warn("Payment {}: {}; it stays UNKNOWN until the provider is asked again", created.paymentId(), e.getMessage());
                     return Mono.just(new Outcome.Unknown("PROVIDER_TIMEOUT_OR_ERROR"));
                 })
+                // Nothing was charged: the claim is forgotten in the transaction that fails the payment, so a retry runs.
                 .onErrorResume(PaymentProvider.ProviderUnavailable.class, e -> transitions
-                        .apply(created.paymentId(), new Outcome.Failed(null, "PROVIDER_UNAVAILABLE"))
+                        .apply(created.paymentId(), new Outcome.Failed(null, "PROVIDER_UNAVAILABLE"), view -> idempotency.fail(claim))
                         .then(Mono.error(new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "PROVIDER_UNAVAILABLE",
                                 "Payment provider unavailable", "The payment provider is not accepting payments right now; "
                                         + "nothing was charged. Try again in a minute."))))

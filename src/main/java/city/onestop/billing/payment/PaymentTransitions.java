@@ -106,12 +106,12 @@ public class PaymentTransitions {
                     .fetch()
                     .rowsUpdated();
         }
-        return change.flatMap(changed -> Mono.defer(() -> find(paymentId))
-                        .flatMap(view -> (changed > 0 ? audited(view) : Mono.<Void>empty())
-                                .then(changed > 0 && outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(view.status())
-                                        ? announceSucceeded(view) : Mono.<Void>empty())
-                                .then(inTransaction.apply(view))
-                                .thenReturn(view)))
+        return change.flatMap(changed -> Mono.defer(() -> findWithPayer(paymentId))
+                        .flatMap(found -> (changed > 0 ? audited(found.view(), found.payer()) : Mono.<Void>empty())
+                                .then(changed > 0 && outcome instanceof Outcome.Succeeded && "SUCCEEDED".equals(found.view().status())
+                                        ? announceSucceeded(found.view(), found.payer()) : Mono.<Void>empty())
+                                .then(inTransaction.apply(found.view()))
+                                .thenReturn(found.view())))
                 .as(tx::transactional);
     }
 
@@ -119,79 +119,78 @@ public class PaymentTransitions {
      * In the transaction that made the payment SUCCEEDED (only that one: a repeated success report changes nothing
      * and appends nothing); the outbox delivers it after the commit.
      */
-    private Mono<Void> announceSucceeded(PaymentView view) {
-        return db.sql("SELECT citizen_id FROM billing_payments WHERE id = :id")
-                .bind("id", view.id())
-                .map(r -> r.get("citizen_id", UUID.class))
-                .one()
-                .flatMap(citizen -> outbox.append(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), citizen,
-                        view.amount(), view.receiptNumber())))
-                .then();
+    private Mono<Void> announceSucceeded(PaymentView view, UUID payer) {
+        return outbox.append(new city.onestop.billing.PaymentSucceeded(view.id(), view.billId(), payer, view.amount(),
+                view.receiptNumber()));
     }
 
     /**
      * The transition's audit row, in its transaction. The paying citizen is the actor, so the outcome shows in
      * their activity; the request id tells which path (live call, provider callback, reconciler) applied it.
      */
-    private Mono<Void> audited(PaymentView view) {
-        return db.sql("SELECT citizen_id, bill_id FROM billing_payments WHERE id = :id")
-                .bind("id", view.id())
-                .map(r -> new AuditLog.AuditEntry(r.get("citizen_id", UUID.class), "CITIZEN", "PAYMENT_" + view.status(),
-                        "payment:" + view.id() + " bill:" + r.get("bill_id", UUID.class),
-                        "FAILED".equals(view.status()) ? AuditLog.Outcome.FAILURE : AuditLog.Outcome.SUCCESS))
-                .one()
-                .flatMap(audit::record);
+    private Mono<Void> audited(PaymentView view, UUID payer) {
+        return audit.record(new AuditLog.AuditEntry(payer, "CITIZEN", "PAYMENT_" + view.status(),
+                "payment:" + view.id() + " bill:" + view.billId(),
+                "FAILED".equals(view.status()) ? AuditLog.Outcome.FAILURE : AuditLog.Outcome.SUCCESS));
     }
 
-    private Mono<Long> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
-        // Lock the bill before the payment, in the same order as a new payment does, so the two never deadlock.
-        Mono<Void> lockBill = db.sql("SELECT b.id FROM billing_bills b JOIN billing_payments p ON p.bill_id = b.id WHERE p.id = :id "
-                        + "FOR UPDATE OF b")
+    private record WithPayer(PaymentView view, UUID payer) {}
+
+    /** The payment and the citizen who pays it, in one read (the transition's audit row names them). */
+    private Mono<WithPayer> findWithPayer(UUID paymentId) {
+        return db.sql(VIEW.replace("SELECT p.id,", "SELECT p.citizen_id AS payer_id, p.id,") + " WHERE p.id = :id")
                 .bind("id", paymentId)
-                .then();
-        return lockBill.then(db.sql("UPDATE billing_payments SET status = CASE WHEN amount_fen = :amount THEN 'SUCCEEDED' ELSE 'FAILED' END, "
-                        + "failure_reason = CASE WHEN amount_fen = :amount THEN NULL ELSE 'AMOUNT_MISMATCH' END, "
-                        + "provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL, reconciling_until = NULL "
-                        + "WHERE id = :id AND status IN " + OPEN + " RETURNING status, bill_id, amount_fen, currency")
+                .map(r -> new WithPayer(view(r), r.get("payer_id", UUID.class)))
+                .one();
+    }
+
+    /**
+     * Success in one statement: lock the bill before the payment (the order a new payment takes, so the two never
+     * deadlock), mark the payment SUCCEEDED (FAILED when the amount differs), the bill PAID, and issue the receipt.
+     */
+    private Mono<Long> succeed(UUID paymentId, Outcome.Succeeded s, OffsetDateTime now) {
+        String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
+        return db.sql("""
+                        WITH locked AS (
+                            SELECT b.id FROM billing_bills b JOIN billing_payments p ON p.bill_id = b.id WHERE p.id = :id FOR UPDATE OF b),
+                        changed AS (
+                            UPDATE billing_payments SET status = CASE WHEN amount_fen = :amount THEN 'SUCCEEDED' ELSE 'FAILED' END,
+                                failure_reason = CASE WHEN amount_fen = :amount THEN NULL ELSE 'AMOUNT_MISMATCH' END,
+                                provider_ref = COALESCE(NULLIF(:ref, ''), provider_ref), updated_at = :now, next_check_at = NULL,
+                                reconciling_until = NULL
+                            WHERE id = :id AND status IN """ + OPEN + """
+                               AND EXISTS (SELECT 1 FROM locked)
+                            RETURNING status, bill_id, amount_fen, currency),
+                        paid AS (
+                            UPDATE billing_bills SET status = 'PAID', paid_at = :now
+                            WHERE id = (SELECT bill_id FROM changed WHERE status = 'SUCCEEDED') AND status = 'ACTIVE'
+                            RETURNING id),
+                        receipt AS (
+                            INSERT INTO billing_receipts (receipt_number, payment_id, bill_id, account_id, amount_fen, currency, issued_at)
+                            SELECT :prefix || lpad(nextval('billing_receipt_seq')::text, 8, '0'), :id, b.id, b.account_id,
+                                   c.amount_fen, c.currency, :now
+                            FROM changed c JOIN billing_bills b ON b.id = c.bill_id WHERE c.status = 'SUCCEEDED'
+                            ON CONFLICT (payment_id) DO NOTHING
+                            RETURNING receipt_number)
+                        SELECT c.status, c.bill_id, c.amount_fen, (SELECT count(*) FROM paid) AS bills_paid,
+                               (SELECT count(*) FROM receipt) AS receipts
+                        FROM changed c""")
                 .bind("amount", s.amountFen())
                 .bind("ref", s.providerRef() == null ? "" : s.providerRef())
                 .bind("now", now)
                 .bind("id", paymentId)
+                .bind("prefix", prefix)
                 .map(r -> new Changed(r.get("status", String.class), r.get("bill_id", UUID.class), r.get("amount_fen", Long.class),
-                        r.get("currency", String.class)))
-                .one())
-                .flatMap(c -> {
+                        ((Number) r.get("bills_paid")).longValue()))
+                .one()
+                .map(c -> {
                     if (!"SUCCEEDED".equals(c.status())) {
                         log.error("ALERT payment {} reported paid with {} fen but {} fen were asked: marked FAILED, needs review",
                                 paymentId, s.amountFen(), c.amountFen());
-                        return Mono.just(1L);
+                    } else if (c.billsPaid() == 0) {
+                        log.error("ALERT payment {} succeeded but bill {} was no longer ACTIVE: needs a refund", paymentId, c.billId());
                     }
-                    String prefix = "RC" + now.atZoneSameInstant(billing.zone()).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
-                    return db.sql("UPDATE billing_bills SET status = 'PAID', paid_at = :now WHERE id = :bill AND status = 'ACTIVE'")
-                            .bind("now", now)
-                            .bind("bill", c.billId())
-                            .fetch()
-                            .rowsUpdated()
-                            .doOnNext(n -> {
-                                if (n == 0) {
-                                    log.error("ALERT payment {} succeeded but bill {} was no longer ACTIVE: needs a refund", paymentId,
-                                            c.billId());
-                                }
-                            })
-                            .then(db.sql("""
-                                            INSERT INTO billing_receipts (receipt_number, payment_id, bill_id, account_id, amount_fen, currency, issued_at)
-                                            SELECT :prefix || lpad(nextval('billing_receipt_seq')::text, 8, '0'), :payment, b.id, b.account_id,
-                                                   :amount, :currency, :now
-                                            FROM billing_bills b WHERE b.id = :bill
-                                            ON CONFLICT (payment_id) DO NOTHING""")
-                                    .bind("prefix", prefix)
-                                    .bind("payment", paymentId)
-                                    .bind("amount", c.amountFen())
-                                    .bind("currency", c.currency())
-                                    .bind("now", now)
-                                    .bind("bill", c.billId())
-                                    .then())
-                            .thenReturn(1L);
+                    return 1L;
                 })
                 .defaultIfEmpty(0L);
     }
@@ -210,5 +209,5 @@ public class PaymentTransitions {
                 r.get("updated_at", OffsetDateTime.class));
     }
 
-    private record Changed(String status, UUID billId, long amountFen, String currency) {}
+    private record Changed(String status, UUID billId, long amountFen, long billsPaid) {}
 }

@@ -103,6 +103,18 @@ public class AppointmentStore {
                 .flatMap(Mono::error);
     }
 
+    /**
+     * The slot's department if every place taken in it is a booking, not a hold: a hold frees its place by expiring,
+     * which bumps no availability version, so a slot full of holds must never be remembered as full.
+     */
+    public Mono<UUID> findDepartmentIfNoHolds(UUID slotId) {
+        return db.sql("SELECT s.department_id FROM slots s WHERE s.id = :slot "
+                        + "AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.slot_id = s.id AND a.status = 'PENDING')")
+                .bind("slot", slotId)
+                .map(row -> row.get("department_id", UUID.class))
+                .one();
+    }
+
     /** Turns the citizen's unexpired hold into a booking; an expired or unknown one is an error. */
     public Mono<UUID> confirmHold(UUID citizenId, UUID holdId, Instant now) {
         return db.sql("""

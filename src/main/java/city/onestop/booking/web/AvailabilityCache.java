@@ -20,8 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
  * department's version, which makes every cached page of that department unreachable at once. Redis
  * failing or slow means reading PostgreSQL, never an error.
  *
- * <p>Keys: {@code booking:avail-version:{departmentId}} (counter) and
- * {@code booking:avail:{departmentId}:{version}:{query}} (JSON page).
+ * <p>Keys: {@code booking:avail-version:{departmentId}} (counter),
+ * {@code booking:avail:{departmentId}:{version}:{query}} (JSON page), and
+ * {@code booking:slot-full:{slotId}} ("{departmentId}:{version}" when an attempt last found the slot full of
+ * bookings; a slot whose places include holds is never marked, since an expiring hold bumps no version).
+ *
+ * <p>A slot known full is refused without a database round trip while its department's version is the one it was
+ * marked full at (any cancellation, expiry or capacity change bumps it) and for at most the TTL (1 s) otherwise.
+ * It only ever refuses: every booking that succeeds is still decided by the conditional UPDATE in PostgreSQL.
  */
 @Component
 class AvailabilityCache {
@@ -58,6 +64,36 @@ class AvailabilityCache {
                         .set(key, json.writeValueAsString(page), ttl)
                                 .onErrorResume(e -> Mono.just(false))
                         .thenReturn(page)));
+    }
+
+    /** Whether an attempt found the slot full within the TTL and nothing in its department changed since. */
+    Mono<Boolean> knownFull(UUID slotId) {
+        return redis.opsForValue().get(fullKey(slotId))
+                .flatMap(marked -> {
+                    int colon = marked.indexOf(':');
+                    if (colon < 0) {
+                        return Mono.just(false);
+                    }
+                    String version = marked.substring(colon + 1);
+                    return redis.opsForValue().get("booking:avail-version:" + marked.substring(0, colon))
+                            .defaultIfEmpty("0")
+                            .map(version::equals);
+                })
+                .defaultIfEmpty(false)
+                .onErrorResume(e -> Mono.just(false));
+    }
+
+    /** Remembers, for the TTL, that an attempt found the slot full at the department's current version. */
+    Mono<Void> markFull(UUID slotId, UUID departmentId) {
+        return redis.opsForValue().get(versionKey(departmentId))
+                .defaultIfEmpty("0")
+                .flatMap(version -> redis.opsForValue().set(fullKey(slotId), departmentId + ":" + version, ttl))
+                .then()
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    private static String fullKey(UUID slotId) {
+        return "booking:slot-full:" + slotId;
     }
 
     /** Makes every cached page of the department stale; a failure only leaves the TTL to do it. */

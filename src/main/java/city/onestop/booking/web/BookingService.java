@@ -79,8 +79,9 @@ class BookingService {
     private Mono<AppointmentStore.Taken> take(UUID citizenId, UUID patient, UUID slotId, Instant holdUntil, UUID from, Instant now) {
         return appointments.take(citizenId, patient, slotId, holdUntil, from, now)
                 .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
-                        e -> appointments.expireHolds(now, slotId, null).hasElements()
-                                .flatMap(freed -> freed ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
+                        // collectList, not hasElements: cancelling the statement mid-result would leave the connection busy.
+                        e -> appointments.expireHolds(now, slotId, null).collectList()
+                                .flatMap(freed -> !freed.isEmpty() ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
     }
 
     Mono<Views.Appointment> hold(UUID citizenId, UUID slotId, UUID patientId) {
@@ -111,11 +112,20 @@ class BookingService {
                                     .concatMap(cache::invalidate)
                                     .then(Mono.error(e)));
         } else {
-            result = admit(citizenId, request.patientId(), now)
-                    .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, request.slotId(), null, null, now)
-                            .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED", "appointment:" + taken.appointmentId())
-                                    .then(appointments.get(taken.appointmentId())))
-                            .flatMap(this::announceBooked)));
+            UUID slotId = request.slotId();
+            result = cache.knownFull(slotId).flatMap(full -> full
+                    // Refused from Redis: the only database read left is the replay of a key that already completed.
+                    ? idempotency.findReplay(idem).switchIfEmpty(Mono.error(BookingErrors::slotFull))
+                    : admit(citizenId, request.patientId(), now)
+                            .flatMap(patient -> idempotency.execute(idem, 201, fresh -> take(citizenId, patient, slotId, null, null, now)
+                                    .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_BOOKED",
+                                                    "appointment:" + taken.appointmentId())
+                                            .then(appointments.get(taken.appointmentId()))
+                                            .flatMap(this::announceBooked))))
+                            .onErrorResume(e -> e instanceof ProblemException p && "SLOT_FULL".equals(p.code()),
+                                    e -> appointments.findDepartmentIfNoHolds(slotId)
+                                            .flatMap(department -> cache.markFull(slotId, department))
+                                            .then(Mono.error(e))));
         }
         return result.flatMap(response -> {
             if (!(response.getBody() instanceof Views.Appointment a)) return Mono.just(response);

@@ -7,14 +7,13 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * The chaining scheme. Rows are spread over {@link #CHAINS} chains by actor (or by target for anonymous
- * actors); within a chain, row n's hash is SHA-256 over its content and row n-1's hash. Appends to one
+ * The chaining scheme. Rows are spread over {@link #CHAINS} chains by actor and target; within a chain, row n's hash is SHA-256 over its content and row n-1's hash. Appends to one
  * chain are serialized by {@code pg_advisory_xact_lock(LOCK_NAMESPACE, chain)}, held until the appending
  * transaction ends, so two writers can never fork a chain.
  */
 final class AuditChains {
 
-    static final int CHAINS = 16;
+    static final int CHAINS = 256;
     static final int LOCK_NAMESPACE = 0x0A0D17;
     static final Link GENESIS = new Link(0, "0".repeat(64));
 
@@ -22,9 +21,12 @@ final class AuditChains {
 
     private AuditChains() {}
 
+    /**
+     * The chain of a row: by actor and target together, so that even one actor's concurrent actions (a household
+     * paying many bills at once) rarely wait for each other's chain lock. Any partition verifies the same way.
+     */
     static int chainOf(UUID actorId, String target) {
-        Object key = actorId != null ? actorId : (target == null ? "" : target);
-        return Math.floorMod(key.hashCode(), CHAINS);
+        return Math.floorMod(java.util.Objects.hash(actorId, target), CHAINS);
     }
 
     static String hash(AuditRow row) {
