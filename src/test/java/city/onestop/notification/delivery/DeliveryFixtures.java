@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** What the delivery tests need: real citizens, devices at the fake push service, and the four kinds of event. */
@@ -87,11 +88,27 @@ final class DeliveryFixtures {
                 .bodyValue(Map.of("reason", "医生临时手术")).exchange().expectStatus().isOk();
     }
 
-    void pay(BillingFixtures billing, BillingFixtures.Citizen c) {
-        var billed = billing.billedAccount(c, Utility.WATER, "8");
-        web.post().uri("/api/v1/billing/bills/{b}/payments", billed.billId()).headers(h -> h.setBearerAuth(c.token()))
+    /** A water bill on an account linked to the citizen (which itself tells them: a BILL_ISSUED notification). */
+    UUID billed(BillingFixtures billing, BillingFixtures.Citizen c) {
+        return billing.billedAccount(c, Utility.WATER, "8").billId();
+    }
+
+    void pay(BillingFixtures.Citizen c, UUID billId) {
+        web.post().uri("/api/v1/billing/bills/{b}/payments", billId).headers(h -> h.setBearerAuth(c.token()))
                 .contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", UUID.randomUUID().toString()).bodyValue("{}")
                 .exchange().expectStatus().isCreated();
+    }
+
+    /** Waits until every notification of the citizen so far went through delivery (so later devices see only new ones). */
+    void settled(DatabaseClient db, BillingFixtures.Citizen c, int notifications) {
+        await(() -> count(db, "SELECT count(*) FROM notifications WHERE citizen_id = CAST(:c AS uuid)", c) == notifications
+                && count(db, "SELECT count(*) FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id "
+                        + "WHERE e.type = 'NotificationStored' AND e.payload->>'citizenId' = :c AND d.status <> 'DONE'", c) == 0,
+                Duration.ofSeconds(60), "the citizen's notifications delivered");
+    }
+
+    private static long count(DatabaseClient db, String sql, BillingFixtures.Citizen c) {
+        return db.sql(sql).bind("c", c.id().toString()).map(r -> r.get(0, Long.class)).one().block(Duration.ofSeconds(30));
     }
 
     private static UUID id(Map<?, ?> body) {

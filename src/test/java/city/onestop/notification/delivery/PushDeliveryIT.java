@@ -79,24 +79,24 @@ class PushDeliveryIT {
 
         var booked = f.book(citizen);
         f.suspend(booked);
-        f.pay(billing, citizen);
+        f.pay(citizen, f.billed(billing, citizen)); // the bill itself is news too: BILL_ISSUED
         // Stop the relay while the push service is still holding the first messages.
         DeliveryFixtures.await(() -> push.arrivals() > before, WAIT, "a first push in flight");
         relay().stop();
         long sentAtStop = count("SELECT count(*) FROM notification_deliveries WHERE citizen_id = :c AND status = 'SENT'", citizen.id());
-        assertThat(sentAtStop).isLessThan(6);
+        assertThat(sentAtStop).isLessThan(8);
         push.delay(Duration.ofMillis(200));
         relay().start();
 
-        Set<String> expected = Set.of("APPOINTMENT_BOOKED", "APPOINTMENT_CANCELLED_BY_HOSPITAL", "PAYMENT_SUCCEEDED");
+        Set<String> expected = Set.of("APPOINTMENT_BOOKED", "APPOINTMENT_CANCELLED_BY_HOSPITAL", "BILL_ISSUED", "PAYMENT_SUCCEEDED");
         DeliveryFixtures.await(() -> heldTypes(phone).equals(expected) && heldTypes(laptop).equals(expected)
-                && count("SELECT count(*) FROM notification_deliveries WHERE citizen_id = :c AND status = 'SENT'", citizen.id()) == 6,
-                WAIT, "three notifications on both devices");
+                && count("SELECT count(*) FROM notification_deliveries WHERE citizen_id = :c AND status = 'SENT'", citizen.id()) == 8,
+                WAIT, "four notifications on both devices");
         assertThat(push.violations()).isEmpty();
         for (var device : List.of(phone, laptop)) {
-            assertThat(push.held(device)).hasSize(3);
+            assertThat(push.held(device)).hasSize(4);
             // One message per notification per device: each topic (the notification id) once.
-            assertThat(push.held(device).stream().map(PushServiceFake.Received::topic).distinct()).hasSize(3);
+            assertThat(push.held(device).stream().map(PushServiceFake.Received::topic).distinct()).hasSize(4);
         }
         // What the devices show is what the inbox has, in the citizen's language (zh-CN by default).
         var inbox = inbox(citizen);
@@ -111,16 +111,18 @@ class PushDeliveryIT {
                 .findFirst().orElseThrow();
         assertThat(cancelled.urgency()).isEqualTo("high");
         assertThat(cancelled.payload().path("body").asString()).contains("医生临时手术").contains("停诊");
-        assertThat(count("SELECT count(*) FROM notifications WHERE citizen_id = :c", citizen.id())).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM notifications WHERE citizen_id = :c", citizen.id())).isEqualTo(4);
     }
 
     @Test
     void dropsADeviceItsPushServiceNoLongerKnows() {
         var citizen = f.citizen();
+        UUID bill = f.billed(billing, citizen);
+        f.settled(db, citizen, 1);
         var gone = f.device(citizen);
         var kept = f.device(citizen);
         push.answer(gone, 410);
-        f.pay(billing, citizen);
+        f.pay(citizen, bill);
         DeliveryFixtures.await(() -> push.held(kept).size() == 1
                 && count("SELECT count(*) FROM notification_devices WHERE citizen_id = :c", citizen.id()) == 1, WAIT, "the gone device dropped");
         assertThat(push.held(gone)).isEmpty();
@@ -132,9 +134,11 @@ class PushDeliveryIT {
     @Test
     void retriesAPushServiceFailureWithBackoffThenDelivers() {
         var citizen = f.citizen();
+        UUID bill = f.billed(billing, citizen);
+        f.settled(db, citizen, 1);
         var device = f.device(citizen);
         push.answer(device, 503, 500);
-        f.pay(billing, citizen);
+        f.pay(citizen, bill);
         DeliveryFixtures.await(() -> push.held(device).size() == 1, WAIT, "the payment notice after two failures");
         assertThat(push.posts(device)).isEqualTo(3);
         assertThat(push.requests(device)).hasSize(1);
