@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -88,9 +89,21 @@ final class DeliveryFixtures {
                 .bodyValue(Map.of("reason", "医生临时手术")).exchange().expectStatus().isOk();
     }
 
-    /** A water bill on an account linked to the citizen (which itself tells them: a BILL_ISSUED notification). */
+    /**
+     * A water bill on an account the citizen linked first, so the bill itself is news to them (a BILL_ISSUED
+     * notification: {@code BillIssued} names the citizens linked when the bill is written, and
+     * {@link BillingFixtures#billedAccount} bills before it links).
+     */
     UUID billed(BillingFixtures billing, BillingFixtures.Citizen c) {
-        return billing.billedAccount(c, Utility.WATER, "8").billId();
+        String number = BillingFixtures.accountNumber();
+        billing.createAccount(Utility.WATER, number, 3);
+        UUID accountId = billing.link(c, Utility.WATER, number);
+        billing.reading(Utility.WATER, number, BillingFixtures.PERIOD, "8", "WORKING");
+        billing.generate(BillingFixtures.PERIOD, Utility.WATER);
+        List<?> items = (List<?>) web.get().uri("/api/v1/billing/bills?accountId={a}", accountId).headers(h -> h.setBearerAuth(c.token()))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
+        assertThat(items).hasSize(1);
+        return UUID.fromString(((Map<?, ?>) items.get(0)).get("id").toString());
     }
 
     void pay(BillingFixtures.Citizen c, UUID billId) {
@@ -104,7 +117,8 @@ final class DeliveryFixtures {
         await(() -> count(db, "SELECT count(*) FROM notifications WHERE citizen_id = CAST(:c AS uuid)", c) == notifications
                 && count(db, "SELECT count(*) FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id "
                         + "WHERE e.type = 'NotificationStored' AND e.payload->>'citizenId' = :c AND d.status <> 'DONE'", c) == 0,
-                Duration.ofSeconds(60), "the citizen's notifications delivered");
+                Duration.ofSeconds(60), notifications + " notification(s) of the citizen stored and delivered",
+                () -> count(db, "SELECT count(*) FROM notifications WHERE citizen_id = CAST(:c AS uuid)", c) + " stored");
     }
 
     private static long count(DatabaseClient db, String sql, BillingFixtures.Citizen c) {
@@ -116,9 +130,16 @@ final class DeliveryFixtures {
     }
 
     static void await(BooleanSupplier condition, Duration within, String what) {
+        await(condition, within, what, () -> "");
+    }
+
+    /** Polls until the condition holds; past the bound, fails naming what it waited for and the state seen last. */
+    static void await(BooleanSupplier condition, Duration within, String what, Supplier<?> state) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Waited " + within.toSeconds() + " s for " + what + "; last seen: " + state.get());
+            }
             PushServiceFake.pause(50);
         }
     }

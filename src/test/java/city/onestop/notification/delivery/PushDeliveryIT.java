@@ -30,7 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @IntegrationTest
 class PushDeliveryIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Autowired WebTestClient web;
     @Autowired AccessTokens tokens;
@@ -91,7 +91,9 @@ class PushDeliveryIT {
         Set<String> expected = Set.of("APPOINTMENT_BOOKED", "APPOINTMENT_CANCELLED_BY_HOSPITAL", "BILL_ISSUED", "PAYMENT_SUCCEEDED");
         DeliveryFixtures.await(() -> heldTypes(phone).equals(expected) && heldTypes(laptop).equals(expected)
                 && count("SELECT count(*) FROM notification_deliveries WHERE citizen_id = :c AND status = 'SENT'", citizen.id()) == 8,
-                WAIT, "four notifications on both devices");
+                WAIT, "four notifications on both devices", () -> "phone " + heldTypes(phone) + ", laptop " + heldTypes(laptop) + ", "
+                        + count("SELECT count(*) FROM notification_deliveries WHERE citizen_id = :c AND status = 'SENT'", citizen.id())
+                        + " deliveries SENT, inbox " + inbox(citizen).stream().map(n -> n.get("type")).toList());
         assertThat(push.violations()).isEmpty();
         for (var device : List.of(phone, laptop)) {
             assertThat(push.held(device)).hasSize(4);
