@@ -35,6 +35,27 @@ export async function axe(page, label) {
   return result.violations.length;
 }
 
+/**
+ * The service worker's registration once it is active, in at most ms: `navigator.serviceWorker.ready` alone never
+ * settles when the worker fails to install, and an unbounded wait on it is how a run used to stall.
+ */
+export async function serviceWorkerReady(page, ms = 20_000) {
+  const result = await page.evaluate(async (limit) => {
+    const timeout = new Promise((res) => setTimeout(() => res(null), limit));
+    const reg = await Promise.race([navigator.serviceWorker.ready, timeout]);
+    if (reg) return { scope: reg.scope };
+    const now = await navigator.serviceWorker.getRegistration();
+    return { state: now ? (now.installing ? 'installing' : now.waiting ? 'waiting' : 'none active') : 'not registered' };
+  }, ms);
+  assert.ok(result.scope, `the service worker is not active after ${ms / 1000} s (${result.state})`);
+  return result.scope;
+}
+
+/** fetch from the test itself (not the page), with a time bound. */
+export function fetchBounded(url, ms = 15_000) {
+  return fetch(url, { signal: AbortSignal.timeout(ms) });
+}
+
 /** Accepts the next confirm() dialogs (book, cancel, unlink ask first). */
 export function acceptDialogs(page) {
   page.on('dialog', (d) => d.accept());

@@ -11,7 +11,8 @@ let available = null;
 export function participationAvailable() {
   if (!available) {
     available = fetch('/api/v1/participation/categories', { headers: { Accept: 'application/json' } })
-      .then((r) => r.ok).catch(() => false);
+      // The body is read (and dropped) so the request ends cleanly.
+      .then(async (r) => { await r.arrayBuffer().catch(() => null); return r.ok; }).catch(() => false);
   }
   return available;
 }
