@@ -43,7 +43,7 @@ export const tests = {
     for (const heading of ['收藏的站点', '待缴账单', '近期预约']) await page.getByRole('heading', { name: heading }).waitFor();
     // The favourite stop of the demo data, by name, with its next buses.
     await dashboardWithFavourite(page);
-    await page.getByText('合计待缴').waitFor();
+    await page.locator('#dashboard').getByText('合计待缴').waitFor();
     await axe(page, 'dashboard');
     await hideToasts(page);
     await page.screenshot({ path: join(shots(out), 'dashboard.png') });
@@ -91,7 +91,8 @@ export const tests = {
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/payments')) payments.push(r.headers()['idempotency-key']); });
     await page.locator('#pay').click();
     await page.getByRole('heading', { name: '电子回单' }).waitFor();
-    await page.getByText('缴费成功').waitFor();
+    // Scoped to the receipt: the PAYMENT_SUCCEEDED toast (titled 缴费成功 too) may already be on screen.
+    await page.locator('#receipt').getByText('缴费成功').waitFor();
     assert.equal(payments.length, 1);
     assert.match(payments[0], /^[0-9a-f-]{36}$/);
     await axe(page, 'receipt');
