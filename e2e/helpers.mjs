@@ -9,6 +9,37 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const DEMO = { phone: '13800138000', password: 'OneStop-Demo-1', name: '张三' };
 
+/**
+ * A resident ID number (GB 11643) with a valid check digit: 17 digits (area 440106, birth date, a sequence number)
+ * and the check character from the standard's weights (sum of digit × weight, mod 11, mapped through 10X98765432).
+ */
+export function residentId(sequence) {
+  const body = `440106199001${String(10 + (sequence % 18)).padStart(2, '0')}${String(sequence % 1000).padStart(3, '0')}`.slice(0, 17);
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// One base per run and a counter, so no two citizens of a run share a phone or an ID number (the database is fresh
+// for every run the runner starts; the base keeps runs against one E2E_BASE_URL apart as well).
+const RUN_BASE = Date.now() % 9000;
+let registered = 0;
+
+/**
+ * Registers a new citizen through the API (for tests that change a citizen's settings, so that they never change the
+ * demo citizen's for the tests after them) and returns how to sign in as them.
+ */
+export async function registerCitizen(page, name = '王小红') {
+  registered++;
+  const n = RUN_BASE + registered;
+  const citizen = { phone: `1370000${String(n).padStart(4, '0')}`, password: 'e2e-Secret-9', name };
+  const res = await page.request.post('/api/v1/auth/register', {
+    data: { phone: citizen.phone, password: citizen.password, realName: name, idNumber: residentId(n) },
+  });
+  assert.equal(res.status(), 201, `register: ${await res.text()}`);
+  return citizen;
+}
+
 /** Signs in through the login form and waits for the dashboard. */
 export async function signIn(page, { phone = DEMO.phone, password = DEMO.password } = {}) {
   await page.goto('/#/login');

@@ -103,7 +103,7 @@ async function waitFor(url, deadlineMs, server) {
 }
 
 async function startApp() {
-  if (process.env.E2E_BASE_URL) return { baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => {} };
+  if (process.env.E2E_BASE_URL) return { baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => {}, startedAt: Date.now() };
   const jar = findJar();
   const [port, management] = [await freePort(), await freePort()];
   const data = mkdtempSync(join(tmpdir(), 'onestop-e2e-'));
