@@ -8,6 +8,7 @@ import city.onestop.billing.provider.PaymentProvider;
 import city.onestop.billing.provider.ProviderSettings;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.Idempotency.Claim;
 import city.onestop.platform.Idempotency.IdempotentRequest;
@@ -227,12 +228,12 @@ public class PaymentService {
         OffsetDateTime cAt = null;
         UUID cId = null;
         if (cursor != null) {
-            String[] parts = Cursors.decode(cursor).split("\\|", -1);
             try {
-                cAt = OffsetDateTime.parse(parts[0]);
-                cId = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
-                return Mono.error(ProblemException.badRequest("INVALID_CURSOR", "cursor is not one this API returned"));
+                Keyset.Position after = Keyset.decode(cursor);
+                cAt = after.offsetDateTime();
+                cId = after.uuid();
+            } catch (ProblemException e) {
+                return Mono.error(e);
             }
             sql += " AND (p.created_at, p.id) < (:cAt, :cId)";
         }
@@ -241,7 +242,7 @@ public class PaymentService {
             spec = spec.bind("cAt", cAt).bind("cId", cId);
         }
         return spec.map(PaymentTransitions::view).all().collectList()
-                .map(items -> Page.of(items, n, last -> last.createdAt() + "|" + last.id()));
+                .map(items -> Page.of(items, n, last -> Keyset.position(last.createdAt(), last.id())));
     }
 
     /** A receipt, if the citizen can see its account. */
