@@ -1,7 +1,6 @@
 package city.onestop.notification;
 
 import city.onestop.billing.BillIssued;
-import city.onestop.billing.Money;
 import city.onestop.billing.PaymentRefunded;
 import city.onestop.billing.PaymentSucceeded;
 import org.slf4j.Logger;
@@ -20,38 +19,42 @@ class BillingEventListener {
     private static final Logger log = LoggerFactory.getLogger(BillingEventListener.class);
 
     private final Notifications notifications;
+    private final NotificationTexts texts;
 
-    BillingEventListener(Notifications notifications) {
+    BillingEventListener(Notifications notifications, NotificationTexts texts) {
         this.notifications = notifications;
+        this.texts = texts;
     }
 
     Mono<Void> on(BillIssued event) {
-        String body = "Your " + event.utility().name().toLowerCase() + " bill for " + event.period() + " is " + money(event.total())
-                + ", due " + event.dueDate() + ".";
         return Flux.fromIterable(event.citizenIds())
-                .concatMap(citizen -> notifications.notify(citizen, "BILL_ISSUED", "New bill", body, "bill-issued:" + event.billId()))
+                .concatMap(citizen -> texts.languageOf(citizen).flatMap(l -> notifications.notify(citizen, "BILL_ISSUED",
+                        texts.text("notification.BILL_ISSUED.title", l),
+                        texts.text("notification.BILL_ISSUED.body", l, texts.text("utility." + event.utility().name(), l), event.period(),
+                                texts.money(event.total(), l), event.dueDate().toString()),
+                        "bill-issued:" + event.billId())))
                 .doOnError(e -> log.warn("Could not store the new-bill notice for bill {}", event.billId(), e))
                 .then();
     }
 
     Mono<Void> on(PaymentSucceeded event) {
-        String body = "We received your payment of " + money(event.amount())
-                + (event.receiptNumber() == null ? "." : "; receipt " + event.receiptNumber() + ".");
-        return notifications.notify(event.citizenId(), "PAYMENT_SUCCEEDED", "Payment received", body,
-                        "payment-succeeded:" + event.paymentId())
+        return texts.languageOf(event.citizenId()).flatMap(l -> notifications.notify(event.citizenId(), "PAYMENT_SUCCEEDED",
+                        texts.text("notification.PAYMENT_SUCCEEDED.title", l),
+                        event.receiptNumber() == null
+                                ? texts.text("notification.PAYMENT_SUCCEEDED.body", l, texts.money(event.amount(), l))
+                                : texts.text("notification.PAYMENT_SUCCEEDED.body-with-receipt", l, texts.money(event.amount(), l),
+                                        event.receiptNumber()),
+                        "payment-succeeded:" + event.paymentId()))
                 .doOnError(e -> log.warn("Could not store the payment notice for payment {}", event.paymentId(), e))
                 .then();
     }
 
     Mono<Void> on(PaymentRefunded event) {
-        String body = money(event.amount()) + " of your payment was refunded; it returns to the account you paid from.";
-        return notifications.notify(event.citizenId(), "PAYMENT_REFUNDED", "Payment refunded", body,
-                        "payment-refunded:" + event.refundId())
+        return texts.languageOf(event.citizenId()).flatMap(l -> notifications.notify(event.citizenId(), "PAYMENT_REFUNDED",
+                        texts.text("notification.PAYMENT_REFUNDED.title", l),
+                        texts.text("notification.PAYMENT_REFUNDED.body", l, texts.money(event.amount(), l)),
+                        "payment-refunded:" + event.refundId()))
                 .doOnError(e -> log.warn("Could not store the refund notice for refund {}", event.refundId(), e))
                 .then();
-    }
-
-    private static String money(Money m) {
-        return m.amount() + " " + m.currency();
     }
 }

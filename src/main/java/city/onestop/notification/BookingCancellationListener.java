@@ -18,18 +18,20 @@ class BookingCancellationListener {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final Notifications notifications;
+    private final NotificationTexts texts;
 
-    BookingCancellationListener(Notifications notifications) {
+    BookingCancellationListener(Notifications notifications, NotificationTexts texts) {
         this.notifications = notifications;
+        this.texts = texts;
     }
 
     Mono<Void> on(AppointmentCancelledByHospital event) {
-        String who = event.patientName() == null ? "Your" : event.patientName() + "'s";
-        String body = who + " appointment with " + event.doctorName() + " (" + event.departmentName() + ", " + event.hospitalName()
-                + ") at " + event.start().format(WHEN) + " was cancelled by the hospital: " + event.reason()
-                + ". Nothing is owed; please book another slot.";
-        return notifications.notify(event.citizenId(), "APPOINTMENT_CANCELLED_BY_HOSPITAL", "Appointment cancelled", body,
-                        "booking-cancelled:" + event.appointmentId())
+        String key = "notification.APPOINTMENT_CANCELLED_BY_HOSPITAL." + (event.patientName() == null ? "body" : "body-for");
+        return texts.languageOf(event.citizenId()).flatMap(l -> notifications.notify(event.citizenId(),
+                        "APPOINTMENT_CANCELLED_BY_HOSPITAL", texts.text("notification.APPOINTMENT_CANCELLED_BY_HOSPITAL.title", l),
+                        texts.text(key, l, event.patientName(), event.doctorName(), event.departmentName(), event.hospitalName(),
+                                event.start().format(WHEN), event.reason()),
+                        "booking-cancelled:" + event.appointmentId()))
                 .doOnError(e -> log.warn("Could not store the cancellation notice for appointment {}", event.appointmentId(), e))
                 .then();
     }

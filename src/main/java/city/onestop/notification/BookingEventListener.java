@@ -15,17 +15,20 @@ class BookingEventListener {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final Notifications notifications;
+    private final NotificationTexts texts;
 
-    BookingEventListener(Notifications notifications) {
+    BookingEventListener(Notifications notifications, NotificationTexts texts) {
         this.notifications = notifications;
+        this.texts = texts;
     }
 
     Mono<Void> on(AppointmentBooked event) {
-        String who = event.patientName() == null ? "Your" : event.patientName() + "'s";
-        String body = who + " appointment with " + event.doctorName() + " (" + event.departmentName() + ", " + event.hospitalName()
-                + ") is booked for " + event.start().format(WHEN) + ".";
-        return notifications.notify(event.citizenId(), "APPOINTMENT_BOOKED", "Appointment booked", body,
-                        "appointment-booked:" + event.appointmentId())
+        return texts.languageOf(event.citizenId()).flatMap(l -> notifications.notify(event.citizenId(), "APPOINTMENT_BOOKED",
+                        texts.text("notification.APPOINTMENT_BOOKED.title", l),
+                        texts.text(event.patientName() == null ? "notification.APPOINTMENT_BOOKED.body" : "notification.APPOINTMENT_BOOKED.body-for",
+                                l, event.patientName(), event.doctorName(), event.departmentName(), event.hospitalName(),
+                                event.start().format(WHEN)),
+                        "appointment-booked:" + event.appointmentId()))
                 .doOnError(e -> log.warn("Could not store the booking notice for appointment {}", event.appointmentId(), e))
                 .then();
     }

@@ -1,5 +1,6 @@
 package city.onestop.notification;
 
+import city.onestop.platform.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -9,6 +10,8 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Flux;
@@ -21,20 +24,32 @@ class NotificationStore implements Notifications {
     private final DatabaseClient db;
     private final Clock clock;
     private final NotificationHub hub;
+    private final Outbox outbox;
+    private final TransactionalOperator tx;
 
-    NotificationStore(DatabaseClient db, Clock clock, NotificationHub hub) {
+    NotificationStore(DatabaseClient db, Clock clock, NotificationHub hub, Outbox outbox, ReactiveTransactionManager transactions) {
+        this.outbox = outbox;
+        this.tx = TransactionalOperator.create(transactions);
         this.db = db;
         this.clock = clock;
         this.hub = hub;
     }
 
+    /** Types that reach the citizen even in their quiet hours. */
+    static final java.util.Set<String> URGENT = java.util.Set.of("APPOINTMENT_CANCELLED_BY_HOSPITAL", "BUS_APPROACHING");
+
+    /**
+     * Stores the notification and, in the same transaction (the caller's, or one of its own), appends
+     * {@link NotificationStored} for the delivery channels; a repeated dedup key stores and appends nothing.
+     */
     @Override
     public Mono<Boolean> notify(UUID citizenId, String type, String title, String body, String dedupKey) {
+        UUID id = UUID.randomUUID();
         return db.sql("""
                         INSERT INTO notifications (id, citizen_id, type, title, body, dedup_key, created_at)
                         VALUES (:id, :citizen, :type, :title, :body, :dedup, :now)
                         ON CONFLICT (citizen_id, dedup_key) DO NOTHING""")
-                .bind("id", UUID.randomUUID())
+                .bind("id", id)
                 .bind("citizen", citizenId)
                 .bind("type", type)
                 .bind("title", title)
@@ -44,7 +59,12 @@ class NotificationStore implements Notifications {
                 .fetch()
                 .rowsUpdated()
                 .map(n -> n == 1)
-                .flatMap(stored -> stored ? announceAfterCommit(citizenId).thenReturn(true) : Mono.just(false));
+                .flatMap(stored -> stored
+                        ? outbox.append(new NotificationStored(id, citizenId, type, title, body, URGENT.contains(type)))
+                                .then(announceAfterCommit(citizenId))
+                                .thenReturn(true)
+                        : Mono.just(false))
+                .as(tx::transactional);
     }
 
     /**

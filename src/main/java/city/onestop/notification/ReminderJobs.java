@@ -39,13 +39,16 @@ class ReminderJobs {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Notifications notifications;
+    private final NotificationTexts texts;
     private final BillingSummaries billing;
     private final UpcomingAppointments appointments;
     private final Clock clock;
     private final ZoneId zone;
 
     ReminderJobs(DatabaseClient db, ReactiveTransactionManager transactions, Notifications notifications, BillingSummaries billing,
-            UpcomingAppointments appointments, Clock clock, @Value("${onestop.notification.zone:Asia/Shanghai}") String zone) {
+            UpcomingAppointments appointments, Clock clock, @Value("${onestop.notification.zone:Asia/Shanghai}") String zone,
+            NotificationTexts texts) {
+        this.texts = texts;
         this.db = db;
         this.tx = TransactionalOperator.create(transactions);
         this.notifications = notifications;
@@ -64,11 +67,13 @@ class ReminderJobs {
                 .concatMap(due -> Flux.fromIterable(due.citizenIds()).concatMap(citizen -> {
                     var b = due.bill();
                     long days = ChronoUnit.DAYS.between(today, b.dueDate());
-                    String when = days == 0 ? "today" : days == 1 ? "tomorrow" : "in " + days + " days";
-                    return notifications.notify(citizen, "BILL_DUE_SOON", "Bill due " + when,
-                            "Your " + b.utility().name().toLowerCase() + " bill for " + b.period() + " (" + b.total().amount() + " "
-                                    + b.total().currency() + ") is due " + when + ", on " + b.dueDate() + ".",
-                            "bill-due:" + b.id());
+                    return texts.languageOf(citizen).flatMap(l -> notifications.notify(citizen, "BILL_DUE_SOON",
+                            days == 0 ? texts.text("notification.BILL_DUE_SOON.title.today", l)
+                                    : days == 1 ? texts.text("notification.BILL_DUE_SOON.title.tomorrow", l)
+                                    : texts.text("notification.BILL_DUE_SOON.title.days", l, days),
+                            texts.text("notification.BILL_DUE_SOON.body", l, texts.text("utility." + b.utility().name(), l), b.period(),
+                                    texts.money(b.total(), l), b.dueDate().toString()),
+                            "bill-due:" + b.id()));
                 })));
     }
 
@@ -77,11 +82,12 @@ class ReminderJobs {
         return locked(APPOINTMENT_REMINDER_LOCK, appointments.findBookedStartingBetween(now, now.plus(Duration.ofDays(1)))
                 .concatMap(r -> {
                     var a = r.appointment();
-                    String who = a.patientName() == null ? "Your" : a.patientName() + "'s";
-                    return notifications.notify(r.citizenId(), "APPOINTMENT_REMINDER", "Appointment tomorrow",
-                            who + " appointment with " + a.doctor() + " (" + a.department() + ", " + a.hospital() + ") is at "
-                                    + a.start().format(BookingEventListener.WHEN) + ".",
-                            "appointment-reminder:" + r.appointmentId());
+                    String key = "notification.APPOINTMENT_REMINDER." + (a.patientName() == null ? "body" : "body-for");
+                    return texts.languageOf(r.citizenId()).flatMap(l -> notifications.notify(r.citizenId(), "APPOINTMENT_REMINDER",
+                            texts.text("notification.APPOINTMENT_REMINDER.title", l),
+                            texts.text(key, l, a.patientName(), a.doctor(), a.department(), a.hospital(),
+                                    a.start().format(BookingEventListener.WHEN)),
+                            "appointment-reminder:" + r.appointmentId()));
                 }));
     }
 

@@ -81,7 +81,7 @@ class NotificationEventsIT {
                 .bodyValue(Map.of("amount", Map.of("amount", "0.50", "currency", "CNY"), "reason", "test"))
                 .exchange().expectStatus().isOk();
         assertThat(waitFor(citizen.token(), "PAYMENT_REFUNDED", 1)).singleElement()
-                .satisfies(n -> assertThat((String) n.get("body")).contains("0.50 CNY"));
+                .satisfies(n -> assertThat((String) n.get("body")).contains("0.50 元")); // zh-CN, the default language
         assertThat(rows(citizen.id(), "PAYMENT_SUCCEEDED")).isEqualTo(1);
     }
 
@@ -125,7 +125,7 @@ class NotificationEventsIT {
         var citizen = billing.citizen();
         UUID appointment = city.onestop.dashboard.DashboardFixtures.bookAppointment(web, tokens, clock, citizen.id(), citizen.token());
         assertThat(waitFor(citizen.token(), "APPOINTMENT_BOOKED", 1)).singleElement()
-                .satisfies(n -> assertThat((String) n.get("body")).contains("is booked for"));
+                .satisfies(n -> assertThat((String) n.get("body")).contains("成功预约"));
 
         OffsetDateTime start = db.sql("SELECT starts_at FROM appointments WHERE id = :id").bind("id", appointment)
                 .map(r -> r.get(0, OffsetDateTime.class)).one().block(Duration.ofSeconds(10));

@@ -102,11 +102,11 @@ class DemoBillingData {
     private Mono<Void> seed() {
         YearMonth last = YearMonth.now(clock.withZone(settings.zone())).minusMonths(1);
         return accounts.importAll(List.of(
-                        new AccountRow(Utility.WATER, WATER, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER, ID_LAST4,
+                        new AccountRow(Utility.WATER, WATER, "广州市天河区示范路 1 号", 3, HOLDER, ID_LAST4,
                                 new BigDecimal("100"), HOLDER_ID_NUMBER, "+8613800138000"),
-                        new AccountRow(Utility.ELECTRICITY, ELECTRICITY, "1 Demo Road, Tianhe District, Guangzhou", 3, HOLDER,
+                        new AccountRow(Utility.ELECTRICITY, ELECTRICITY, "广州市天河区示范路 1 号", 3, HOLDER,
                                 ID_LAST4, new BigDecimal("1000"), HOLDER_ID_NUMBER, "+8613800138000"),
-                        new AccountRow(Utility.WATER, PARENT_WATER, "9 Old Street, Yuexiu District, Guangzhou", 2, PARENT,
+                        new AccountRow(Utility.WATER, PARENT_WATER, "广州市越秀区老街 9 号", 2, PARENT,
                                 PARENT_ID_NUMBER.substring(14), new BigDecimal("40"), PARENT_ID_NUMBER, PARENT_PHONE)))
                 .thenMany(Flux.just(
                                 new BillService.ReadingRequest(Utility.WATER, WATER, last.toString(), new BigDecimal("125"),

@@ -29,20 +29,22 @@ class BookingDemoData {
 
     private static final Logger log = LoggerFactory.getLogger(BookingDemoData.class);
 
-    private record Doc(String name, String title, String specialty, long feeFen) {}
+    // key: the stable English name the demo rows' ids are made from (kept, so an existing demo database keeps its
+    // ids); name and the other texts are what citizens read, in Chinese.
+    private record Doc(String key, String name, String title, String specialty, long feeFen) {}
 
-    private record Dept(String name, List<Doc> doctors) {}
+    private record Dept(String key, String name, List<Doc> doctors) {}
 
-    private record Hosp(String name, String address, double lat, double lon, String level, String phone, List<Dept> departments) {}
+    private record Hosp(String key, String name, String address, double lat, double lon, String level, String phone, List<Dept> departments) {}
 
     private static final List<Hosp> HOSPITALS = List.of(
-            new Hosp("City First People's Hospital", "1 Renmin Road", 31.2304, 121.4737, "TERTIARY_A", "021-0000-0001", List.of(
-                    new Dept("Internal Medicine", List.of(new Doc("Dr. Wang Li", "Chief Physician", "Cardiology", 5000),
-                            new Doc("Dr. Zhang Wei", "Attending Physician", "Gastroenterology", 2500))),
-                    new Dept("Pediatrics", List.of(new Doc("Dr. Liu Yang", "Associate Chief Physician", "Respiratory", 3500))))),
-            new Hosp("Riverside Community Hospital", "88 Binjiang Avenue", 31.2397, 121.4998, "SECONDARY_A", "021-0000-0002", List.of(
-                    new Dept("General Practice", List.of(new Doc("Dr. Chen Jing", "Attending Physician", "Family medicine", 1000))),
-                    new Dept("Dermatology", List.of(new Doc("Dr. Zhao Min", "Chief Physician", "Eczema", 4000))))));
+            new Hosp("City First People's Hospital", "市第一人民医院", "人民路 1 号", 31.2304, 121.4737, "TERTIARY_A", "021-0000-0001", List.of(
+                    new Dept("Internal Medicine", "内科", List.of(new Doc("Dr. Wang Li", "王丽", "主任医师", "心血管内科", 5000),
+                            new Doc("Dr. Zhang Wei", "张伟", "主治医师", "消化内科", 2500))),
+                    new Dept("Pediatrics", "儿科", List.of(new Doc("Dr. Liu Yang", "刘洋", "副主任医师", "小儿呼吸", 3500))))),
+            new Hosp("Riverside Community Hospital", "滨江社区医院", "滨江大道 88 号", 31.2397, 121.4998, "SECONDARY_A", "021-0000-0002", List.of(
+                    new Dept("General Practice", "全科", List.of(new Doc("Dr. Chen Jing", "陈静", "主治医师", "家庭医学", 1000))),
+                    new Dept("Dermatology", "皮肤科", List.of(new Doc("Dr. Zhao Min", "赵敏", "主任医师", "湿疹", 4000))))));
 
     private final DatabaseClient db;
     private final CatalogStore catalog;
@@ -69,10 +71,11 @@ class BookingDemoData {
     }
 
     private Mono<Void> hospital(Hosp h) {
-        UUID hospitalId = id(h.name());
+        UUID hospitalId = id(h.key());
         Mono<Void> row = db.sql("""
                         INSERT INTO hospitals (id, name, address, lat, lon, level, phone, created_at)
-                        VALUES (:id, :name, :address, :lat, :lon, :level, :phone, now()) ON CONFLICT (id) DO NOTHING""")
+                        VALUES (:id, :name, :address, :lat, :lon, :level, :phone, now())
+                        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address""")
                 .bind("id", hospitalId)
                 .bind("name", h.name())
                 .bind("address", h.address())
@@ -87,18 +90,20 @@ class BookingDemoData {
     }
 
     private Mono<Void> department(UUID hospitalId, Hosp h, Dept d, CatalogStore.Timetable timetable) {
-        UUID departmentId = id(h.name(), d.name());
-        Mono<Void> row = db.sql("INSERT INTO departments (id, hospital_id, name) VALUES (:id, :hospital, :name) ON CONFLICT (id) DO NOTHING")
+        UUID departmentId = id(h.key(), d.key());
+        Mono<Void> row = db.sql("INSERT INTO departments (id, hospital_id, name) VALUES (:id, :hospital, :name) "
+                        + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name")
                 .bind("id", departmentId)
                 .bind("hospital", hospitalId)
                 .bind("name", d.name())
                 .then();
         LocalDate today = LocalDate.ofInstant(clock.instant(), timetable.zone());
         return row.thenMany(Flux.fromIterable(d.doctors())).concatMap(doc -> {
-            UUID doctorId = id(h.name(), d.name(), doc.name());
+            UUID doctorId = id(h.key(), d.key(), doc.key());
             Mono<Void> doctorRow = db.sql("""
                             INSERT INTO doctors (id, hospital_id, department_id, name, title, specialty, registration_fee_fen)
-                            VALUES (:id, :hospital, :department, :name, :title, :specialty, :fee) ON CONFLICT (id) DO NOTHING""")
+                            VALUES (:id, :hospital, :department, :name, :title, :specialty, :fee)
+                            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, title = EXCLUDED.title, specialty = EXCLUDED.specialty""")
                     .bind("id", doctorId)
                     .bind("hospital", hospitalId)
                     .bind("department", departmentId)

@@ -1,6 +1,8 @@
 package city.onestop.notification.watch;
 
+import city.onestop.citizen.CitizenContacts;
 import city.onestop.notification.Notifications;
+import city.onestop.platform.Texts;
 import city.onestop.transit.StopBoards;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,9 +39,13 @@ class WatchJob {
     private final StopBoards boards;
     private final Notifications notifications;
     private final Clock clock;
+    private final Texts texts;
+    private final CitizenContacts contacts;
 
     WatchJob(DatabaseClient db, ReactiveTransactionManager transactions, WatchStore store, StopBoards boards,
-            Notifications notifications, Clock clock) {
+            Notifications notifications, Clock clock, Texts texts, CitizenContacts contacts) {
+        this.texts = texts;
+        this.contacts = contacts;
         this.db = db;
         this.tx = TransactionalOperator.create(transactions);
         this.store = store;
@@ -71,10 +77,15 @@ class WatchJob {
                 return Mono.empty();
             }
             int away = arrival.numberOfStopsAway();
-            String route = arrival.routeShortName() == null ? "Your bus" : "Bus " + arrival.routeShortName();
-            String title = away == 0 ? route + " is arriving" : route + " is " + away + (away == 1 ? " stop" : " stops") + " away";
-            return notifications.notify(w.citizenId(), "BUS_APPROACHING", title,
-                            title + (arrival.headsign() == null ? "" : " (towards " + arrival.headsign() + ")") + ".", "bus-near:" + w.id())
+            String route = arrival.routeShortName();
+            String titleKey = "notification.BUS_APPROACHING.title." + (away == 0 ? "arriving" : "away") + (route == null ? "-unknown" : "");
+            return contacts.findContact(w.citizenId()).map(c -> Texts.language(c.language())).defaultIfEmpty(Texts.CHINESE)
+                    .flatMap(l -> {
+                        String title = texts.text(titleKey, l, route == null ? "" : route, away);
+                        String body = arrival.headsign() == null ? texts.text("notification.BUS_APPROACHING.body", l, title)
+                                : texts.text("notification.BUS_APPROACHING.body-headsign", l, title, arrival.headsign());
+                        return notifications.notify(w.citizenId(), "BUS_APPROACHING", title, body, "bus-near:" + w.id());
+                    })
                     .flatMap(stored -> store.markNotified(w.id(), clock.instant()).thenReturn(true));
         }));
     }

@@ -1,6 +1,9 @@
 package city.onestop.platform.web;
 
+import city.onestop.platform.Texts;
+import city.onestop.platform.i18n.BundleTexts;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -18,9 +21,11 @@ public class ProblemWriter {
     public static final String RETRY_AFTER_PROPERTY = "retryAfterSeconds";
 
     private final JsonMapper json;
+    private final BundleTexts texts;
 
-    ProblemWriter(JsonMapper json) {
+    ProblemWriter(JsonMapper json, BundleTexts texts) {
         this.json = json;
+        this.texts = texts;
     }
 
     public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
@@ -28,6 +33,10 @@ public class ProblemWriter {
         if (response.isCommitted()) {
             return Mono.empty();
         }
+        // Title and detail in the request's language (zh-CN unless Accept-Language asks for English); code unchanged.
+        Locale language = Texts.language(exchange.getRequest().getHeaders().getFirst("Accept-Language"));
+        texts.localize(problem, language);
+        response.getHeaders().set("Content-Language", Texts.tag(language));
         response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().remove("Content-Length");
