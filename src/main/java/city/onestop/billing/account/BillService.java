@@ -254,10 +254,14 @@ public class BillService {
             sql.append(" AND b.period = :period");
             binds.add(new Object[] {"period", Periods.parse(period).atDay(1)});
         }
-        if (cursor != null) {
-            Keyset.Position after;
+        Keyset.Position after;
+        try {
+            after = Keyset.decode(cursor);
+        } catch (ProblemException e) {
+            return Mono.error(e);
+        }
+        if (after != null) {
             try {
-                after = Keyset.decode(cursor);
                 binds.add(new Object[] {"cPeriod", after.date()});
                 binds.add(new Object[] {"cId", after.uuid()});
             } catch (ProblemException e) {

@@ -227,14 +227,17 @@ public class PaymentService {
         String sql = PaymentTransitions.VIEW + where;
         OffsetDateTime cAt = null;
         UUID cId = null;
-        if (cursor != null) {
-            try {
-                Keyset.Position after = Keyset.decode(cursor);
+        Keyset.Position after;
+        try {
+            after = Keyset.decode(cursor);
+            if (after != null) {
                 cAt = after.offsetDateTime();
                 cId = after.uuid();
-            } catch (ProblemException e) {
-                return Mono.error(e);
             }
+        } catch (ProblemException e) {
+            return Mono.error(e);
+        }
+        if (after != null) {
             sql += " AND (p.created_at, p.id) < (:cAt, :cId)";
         }
         var spec = db.sql(sql + " ORDER BY p.created_at DESC, p.id DESC LIMIT :limit").bind("who", who).bind("limit", n + 1);
