@@ -180,6 +180,8 @@ class AuthorizationMatrixIT {
         row("GET /api/v1/billing/bills",                                                  401, 200, 200, 200, 200, 200),
         row("GET /api/v1/billing/bills/{billId}",                                         401, 200, 404, 404, 404, 404),
         rowWithBody("POST /api/v1/billing/bills/{unpaidBillId}/payments", "{}",           401, 201, 404, 404, 404, 404),
+        // Any signed-in citizen may look an account up to pay for someone else; {} names none: 400.
+        rowWithBody("POST /api/v1/billing/bill-lookups", "{}",                            401, 400, 400, 400, 400, 400),
         row("GET /api/v1/billing/payments",                                               401, 200, 200, 200, 200, 200),
         row("GET /api/v1/billing/payments/{paymentId}",                                   401, 200, 404, 404, 404, 404),
         row("GET /api/v1/billing/receipts/{receiptNumber}",                               401, 200, 404, 404, 404, 404),
