@@ -3,11 +3,9 @@ package city.onestop.notification.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import city.onestop.IntegrationTest;
-import city.onestop.dashboard.DashboardFixtures;
 import city.onestop.notification.delivery.PushServiceFake;
 import city.onestop.platform.AccessTokens;
 import city.onestop.platform.Role;
-import city.onestop.transit.TransitIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,29 +59,8 @@ class WatchPushLatencyIT {
     /** The demo's routes whose buses report only their line: their live rows replace the timetable's trips. */
     @Value("${onestop.transit.demo-line-level-routes:3}") Set<String> lineLevelRoutes;
 
-    /**
-     * A stop of the demo city and a trip calling there within the next 100 minutes that the live board keeps by its
-     * id (as in WatchesIT: not a line-level route's or a headway-run trip, which live vehicles stand in for at some
-     * times of day).
-     */
-    @SuppressWarnings("unchecked")
-    private String[] upcomingTrip() {
-        DashboardFixtures.demoStop(web, tokens);
-        List<Map<String, Object>> stops = (List<Map<String, Object>>) web.get()
-                .uri("/api/v1/transit/stops?lat=23.13&lon=113.26&radius=3000&limit=100&feedId=" + DashboardFixtures.FEED)
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
-        for (var s : stops) {
-            String stopId = (String) s.get("id");
-            List<Map<String, Object>> deps = (List<Map<String, Object>>) web.get()
-                    .uri("/api/v1/transit/stops/" + stopId + "/departures?duration=100&limit=10")
-                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("items");
-            List<Map<String, Object>> tripBased = deps.stream()
-                    .filter(d -> !Boolean.TRUE.equals(d.get("frequencyBased")))
-                    .filter(d -> !lineLevelRoutes.contains(TransitIds.parse((String) d.get("routeId")).gtfsId()))
-                    .toList();
-            if (!tripBased.isEmpty()) return new String[] {stopId, (String) tripBased.get(tripBased.size() - 1).get("tripId")};
-        }
-        throw new AssertionError("the demo city has no trip-based departure in the next 100 minutes at any stop");
+    String[] upcomingTrip() {
+        return DemoTrips.upcomingTrip(web, tokens, lineLevelRoutes);
     }
 
     private PushServiceFake.Subscriber device(String token) {
