@@ -11,10 +11,10 @@ SUBSCRIBERS="${SUBSCRIBERS:-1000}"
 SECONDS_RUN="${SECONDS_RUN:-75}"
 [ -f "$JAR" ] || mvn -o -q -DskipTests package
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-APP_PORT=$(free_port)
+APP_PORT=$(free_port); MGMT_PORT=$(free_port)
 ulimit -n 8192 || true
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --onestop.data-dir="$WORK/data" \
+java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --management.server.port="$MGMT_PORT" --onestop.data-dir="$WORK/data" \
   --logging.level.root=WARN --logging.level.city.onestop=INFO >"$WORK/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
