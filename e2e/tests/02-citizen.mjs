@@ -61,7 +61,8 @@ export const tests = {
     await page.locator('#board .board-row').first().waitFor();
     // The simulator moves buses about 25 s after start; wait for the stream to bring a live row.
     const waitMs = Math.max(30_000, 120_000 - (Date.now() - appStartedAt));
-    const live = page.locator('#board .board-row[data-live="true"]').first();
+    // A bus that has just passed the stop is live too but shows 已过站, not stops away: look for one still coming.
+    const live = page.locator('#board .board-row[data-live="true"]:not([data-status="PASSED"])').first();
     await live.waitFor({ timeout: waitMs });
     const text = await live.innerText();
     assert.match(text, /还有 \d+ 站/);
