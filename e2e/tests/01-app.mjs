@@ -1,6 +1,6 @@
 // The PWA itself: served at /, installable (manifest, icons, service worker), works offline, strict CSP respected.
 import assert from 'node:assert/strict';
-import { axe, signIn } from '../helpers.mjs';
+import { axe, signIn, serviceWorkerReady, fetchBounded } from '../helpers.mjs';
 
 export const tests = {
   async 'the page, the manifest and the icons are served, and the service worker takes control'({ page, baseUrl }) {
@@ -8,24 +8,24 @@ export const tests = {
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-security-policy'] || '', /script-src 'self'/);
     const manifestHref = await page.locator('link[rel=manifest]').getAttribute('href');
-    const manifest = await (await fetch(new URL(manifestHref, baseUrl))).json();
+    const manifest = await (await fetchBounded(new URL(manifestHref, baseUrl))).json();
     assert.equal(manifest.display, 'standalone');
     assert.equal(manifest.start_url, '/#/');
     for (const size of ['192x192', '512x512']) {
       const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png');
       assert.ok(icon, `an icon of ${size}`);
-      const img = await fetch(new URL(icon.src, baseUrl));
+      const img = await fetchBounded(new URL(icon.src, baseUrl));
       assert.equal(img.status, 200);
       assert.equal(img.headers.get('content-type'), 'image/png');
     }
     assert.ok(manifest.icons.some((i) => i.purpose === 'maskable'), 'a maskable icon');
-    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    const scope = await serviceWorkerReady(page);
     assert.equal(scope, `${baseUrl}/`);
   },
 
   async 'the app starts offline from the service worker cache'({ page, context }) {
     await page.goto('/#/login');
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await serviceWorkerReady(page);
     // The first load installed the worker; a reload goes through it and fills the cache.
     await page.reload();
     await page.getByRole('heading', { level: 1 }).waitFor();

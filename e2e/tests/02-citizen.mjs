@@ -16,16 +16,20 @@ function shots(out) {
  * The dashboard answers each section within its own time bound, so on a busy machine a section can come back
  * UNAVAILABLE: the screen says so and offers a retry, which the test takes (up to 4 times).
  */
+/** The demo citizen's favourite stop (DemoFavorites): found by its id, since the demo city's names may change. */
+const FAVOURITE = 'demo:E5';
+const favouriteLink = (page) => page.locator(`#dashboard a[href="#/buses/stops/${encodeURIComponent(FAVOURITE)}"]`).first();
+
 async function dashboardWithFavourite(page) {
   for (let attempt = 0; attempt < 4; attempt++) {
     await page.locator('#dashboard').waitFor();
-    if (await page.getByRole('link', { name: /Dongfeng Rd E5/ }).count()) return;
+    if (await favouriteLink(page).count()) return;
     const retry = page.locator('.unavailable button').first();
     if (!(await retry.count())) break;
     await retry.click();
     await page.waitForFunction(() => !document.querySelector('main[aria-busy="true"]'));
   }
-  await page.getByRole('link', { name: /Dongfeng Rd E5/ }).first().waitFor();
+  await favouriteLink(page).waitFor();
 }
 
 async function hideToasts(page) {
@@ -39,7 +43,7 @@ export const tests = {
     for (const heading of ['收藏的站点', '待缴账单', '近期预约']) await page.getByRole('heading', { name: heading }).waitFor();
     // The favourite stop of the demo data, by name, with its next buses.
     await dashboardWithFavourite(page);
-    await page.getByText('合计待缴').waitFor();
+    await page.locator('#dashboard').getByText('合计待缴').waitFor();
     await axe(page, 'dashboard');
     await hideToasts(page);
     await page.screenshot({ path: join(shots(out), 'dashboard.png') });
@@ -48,12 +52,17 @@ export const tests = {
   async 'a favourite stop\'s board shows a live bus with stops away and metres, updated over SSE'({ page, out, appStartedAt }) {
     await signIn(page);
     await dashboardWithFavourite(page);
-    await page.getByRole('link', { name: /Dongfeng Rd E5/ }).first().click();
-    await page.getByRole('heading', { name: 'Dongfeng Rd E5', level: 1 }).waitFor();
+    // The name the dashboard shows is the stop's name as the API gives it in Chinese; the board's title says it too.
+    const name = (await favouriteLink(page).locator('.list-title').innerText()).trim();
+    const stop = await (await page.request.get(`/api/v1/transit/stops/${encodeURIComponent(FAVOURITE)}`, { headers: { 'Accept-Language': 'zh-CN' } })).json();
+    assert.equal(name, stop.name);
+    await favouriteLink(page).click();
+    await page.getByRole('heading', { name: stop.name, level: 1 }).waitFor();
     await page.locator('#board .board-row').first().waitFor();
     // The simulator moves buses about 25 s after start; wait for the stream to bring a live row.
     const waitMs = Math.max(30_000, 120_000 - (Date.now() - appStartedAt));
-    const live = page.locator('#board .board-row[data-live="true"]').first();
+    // A bus that has just passed the stop is live too but shows 已过站, not stops away: look for one still coming.
+    const live = page.locator('#board .board-row[data-live="true"]:not([data-status="PASSED"])').first();
     await live.waitFor({ timeout: waitMs });
     const text = await live.innerText();
     assert.match(text, /还有 \d+ 站/);
@@ -83,7 +92,8 @@ export const tests = {
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/payments')) payments.push(r.headers()['idempotency-key']); });
     await page.locator('#pay').click();
     await page.getByRole('heading', { name: '电子回单' }).waitFor();
-    await page.getByText('缴费成功').waitFor();
+    // Scoped to the receipt: the PAYMENT_SUCCEEDED toast (titled 缴费成功 too) may already be on screen.
+    await page.locator('#receipt').getByText('缴费成功').waitFor();
     assert.equal(payments.length, 1);
     assert.match(payments[0], /^[0-9a-f-]{36}$/);
     await axe(page, 'receipt');

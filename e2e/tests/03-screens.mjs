@@ -1,6 +1,6 @@
 // The other screens: nearby stops on the map, registration, the elderly-friendly modes, English.
 import assert from 'node:assert/strict';
-import { axe, signIn } from '../helpers.mjs';
+import { axe, signIn, registerCitizen } from '../helpers.mjs';
 
 export const tests = {
   async 'nearby stops are listed and drawn on the map; a tap on the map picks a new point'({ page }) {
@@ -79,10 +79,15 @@ export const tests = {
     assert.deepEqual(small, []);
   },
 
-  async 'English replaces Chinese everywhere and is remembered'({ page }) {
-    await signIn(page);
+  async 'English replaces Chinese everywhere, is remembered, and the server keeps it for the citizen\'s other devices'({ page, browser, baseUrl }) {
+    // A citizen of its own: the language is kept by the server, and the demo citizen's must stay Chinese for the others.
+    const citizen = await registerCitizen(page, '赵六');
+    await signIn(page, citizen);
+    await page.getByRole('heading', { name: `您好，${citizen.name}` }).waitFor();
+    const chosen = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/api/v1/me/language'));
     await page.getByRole('button', { name: 'Switch to English' }).click();
-    await page.getByRole('heading', { name: 'Hello, 张三' }).waitFor();
+    await page.getByRole('heading', { name: `Hello, ${citizen.name}` }).waitFor();
+    assert.equal((await chosen).status(), 200);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     await page.goto('/#/me/activity');
     await page.getByRole('heading', { name: 'Account activity' }).waitFor();
@@ -91,5 +96,22 @@ export const tests = {
     await axe(page, 'activity (English)');
     await page.reload();
     await page.getByRole('heading', { name: 'Account activity' }).waitFor();
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('onestop.auth')).accessToken);
+    const kept = await (await page.request.get('/api/v1/me/language', { headers: { Authorization: `Bearer ${token}` } })).json();
+    assert.equal(kept.language, 'en');
+    // Another device (a fresh browser context, nothing chosen on it) signs in and follows the server: English.
+    const other = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    try {
+      other.setDefaultTimeout(20_000);
+      const second = await other.newPage();
+      await second.goto('/#/login');
+      await second.getByLabel('手机号').fill(citizen.phone);
+      await second.getByLabel('密码').fill(citizen.password);
+      await second.getByRole('button', { name: '登录', exact: true }).click();
+      await second.getByRole('heading', { name: `Hello, ${citizen.name}` }).waitFor();
+      assert.equal(await second.evaluate(() => document.documentElement.lang), 'en');
+    } finally {
+      await other.close();
+    }
   },
 };

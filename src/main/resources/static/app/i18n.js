@@ -282,6 +282,42 @@ export const zh = {
   'cases.reopen': '未解决，重新办理（请写明原因）',
   'cases.textNeeded': '请先填写内容。',
   'cases.updated': '已更新',
+  'cases.public.link': '公开答复',
+  'cases.public.title': '诉求公开',
+  'cases.public.intro': '市民同意公开的诉求和部门的答复（已隐去个人信息），以及各部门的办理情况和服务评价。',
+  'cases.public.replies': '公开答复',
+  'cases.public.none': '还没有公开的答复。',
+  'cases.public.onTime': '按时答复',
+  'cases.public.late': '超期答复',
+  'cases.public.workingDays': '{n} 个工作日内答复',
+  'cases.public.sameDay': '当天答复',
+  'cases.public.days': '{n} 天',
+  'cases.public.hours': '{n} 小时',
+  'cases.public.minutes': '{n} 分钟',
+  'cases.stats.title': '近 12 个月办理情况',
+  'cases.stats.none': '近 12 个月没有诉求。',
+  'cases.stats.department': '部门',
+  'cases.stats.received': '收到',
+  'cases.stats.replied': '已答复',
+  'cases.stats.onTime': '按时答复率',
+  'cases.stats.satisfaction': '满意率',
+  'ratings.title': '评价这次服务',
+  'ratings.score': '您的评分',
+  'ratings.star': '{n} 星',
+  'ratings.text': '评价内容（选填）',
+  'ratings.submit': '提交评价',
+  'ratings.chooseScore': '请先选择评分。',
+  'ratings.thanks': '感谢您的评价：{n} 星。',
+  'ratings.already': '您已评价过这次服务。',
+  'ratings.followUp': '我们已把您的意见转为投诉，由承办部门跟进。',
+  'ratings.followUpLink': '查看诉求',
+  'ratings.public': '服务评价（好差评）',
+  'ratings.none': '还没有评价。',
+  'ratings.average': '平均 {avg} 分，共 {n} 条',
+  'ratings.countOf': '{score} 星 {n} 条',
+  'ratingService.PAYMENT': '缴费',
+  'ratingService.APPOINTMENT': '挂号',
+  'ratingService.CASE': '诉求办理',
   'caseType.COMPLAINT': '投诉',
   'caseType.SUGGESTION': '建议',
   'caseType.ENQUIRY': '咨询',
@@ -326,6 +362,7 @@ export const zh = {
   'arrival.SCHEDULED': '计划',
   'arrival.SKIPPED': '不停靠',
   'arrival.CANCELED': '已取消',
+  'arrival.PASSED': '已过站',
   'arrival.ADDED': '加开',
   'arrival.STALE': '数据过时',
   'utility.WATER': '水费',
@@ -684,6 +721,42 @@ export const en = {
   'cases.reopen': 'Not resolved: reopen it (say why)',
   'cases.textNeeded': 'Please write something first.',
   'cases.updated': 'Updated',
+  'cases.public.link': 'Published replies',
+  'cases.public.title': 'Cases in public',
+  'cases.public.intro': 'Cases whose residents agreed to publish them, with the departments\' replies (personal details removed), how each department is doing, and service ratings.',
+  'cases.public.replies': 'Published replies',
+  'cases.public.none': 'No published replies yet.',
+  'cases.public.onTime': 'Answered on time',
+  'cases.public.late': 'Answered late',
+  'cases.public.workingDays': 'answered within {n} working days',
+  'cases.public.sameDay': 'answered the same working day',
+  'cases.public.days': '{n} d',
+  'cases.public.hours': '{n} h',
+  'cases.public.minutes': '{n} min',
+  'cases.stats.title': 'The last 12 months',
+  'cases.stats.none': 'No cases in the last 12 months.',
+  'cases.stats.department': 'Department',
+  'cases.stats.received': 'Received',
+  'cases.stats.replied': 'Replied',
+  'cases.stats.onTime': 'On time',
+  'cases.stats.satisfaction': 'Satisfied',
+  'ratings.title': 'Rate this service',
+  'ratings.score': 'Your rating',
+  'ratings.star': '{n} of 5',
+  'ratings.text': 'What you would like to say (optional)',
+  'ratings.submit': 'Send the rating',
+  'ratings.chooseScore': 'Please choose a rating first.',
+  'ratings.thanks': 'Thank you for your rating: {n} of 5.',
+  'ratings.already': 'You have rated this service already.',
+  'ratings.followUp': 'Your comments were passed on as a complaint for the department to follow up.',
+  'ratings.followUpLink': 'See the case',
+  'ratings.public': 'Service ratings',
+  'ratings.none': 'No ratings yet.',
+  'ratings.average': 'average {avg}, {n} ratings',
+  'ratings.countOf': '{score} of 5: {n}',
+  'ratingService.PAYMENT': 'Payments',
+  'ratingService.APPOINTMENT': 'Appointments',
+  'ratingService.CASE': 'Case handling',
   'caseType.COMPLAINT': 'Complaint',
   'caseType.SUGGESTION': 'Suggestion',
   'caseType.ENQUIRY': 'Question',
@@ -728,6 +801,7 @@ export const en = {
   'arrival.SCHEDULED': 'Scheduled',
   'arrival.SKIPPED': 'Not stopping',
   'arrival.CANCELED': 'Cancelled',
+  'arrival.PASSED': 'Passed',
   'arrival.ADDED': 'Extra',
   'arrival.STALE': 'Out of date',
   'utility.WATER': 'Water',
@@ -814,11 +888,20 @@ export function currentLanguage() {
   return saved && DICTIONARIES[saved] ? saved : 'zh-CN';
 }
 
-export function setLanguage(lang, { quiet = false } = {}) {
+/**
+ * Switches the texts. `remember` keeps the choice on this device (the default when the user chose it); the start of
+ * the app only applies what is kept, so "nothing kept" still means "never chosen here" (see languageChosenHere).
+ */
+export function setLanguage(lang, { quiet = false, remember = !quiet } = {}) {
   const chosen = DICTIONARIES[lang] ? lang : 'zh-CN';
-  localStorage.setItem(LANG_KEY, chosen);
+  if (remember) localStorage.setItem(LANG_KEY, chosen);
   document.documentElement.lang = chosen;
   if (!quiet) listeners.forEach((l) => l(chosen));
+}
+
+/** Whether a language was chosen on this device (else the citizen's language kept by the server applies). */
+export function languageChosenHere() {
+  return !!DICTIONARIES[globalThis.localStorage?.getItem(LANG_KEY)];
 }
 
 export function onLanguageChange(fn) {

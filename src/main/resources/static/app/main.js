@@ -39,6 +39,7 @@ const ROUTES = [
   ['/me/notifications', settings.render, true, 'me'],
   ['/cases', cases.list, true, 'home'],
   ['/cases/new', cases.file, true, 'home'],
+  ['/cases/public', cases.published, false, 'home'],
   ['/cases/:caseId', cases.detail, true, 'home'],
 ];
 

@@ -180,6 +180,8 @@ class AuthorizationMatrixIT {
         row("GET /api/v1/billing/bills",                                                  401, 200, 200, 200, 200, 200),
         row("GET /api/v1/billing/bills/{billId}",                                         401, 200, 404, 404, 404, 404),
         rowWithBody("POST /api/v1/billing/bills/{unpaidBillId}/payments", "{}",           401, 201, 404, 404, 404, 404),
+        // Any signed-in citizen may look an account up to pay for someone else; {} names none: 400.
+        rowWithBody("POST /api/v1/billing/bill-lookups", "{}",                            401, 400, 400, 400, 400, 400),
         row("GET /api/v1/billing/payments",                                               401, 200, 200, 200, 200, 200),
         row("GET /api/v1/billing/payments/{paymentId}",                                   401, 200, 404, 404, 404, 404),
         row("GET /api/v1/billing/receipts/{receiptNumber}",                               401, 200, 404, 404, 404, 404),
@@ -234,6 +236,9 @@ class AuthorizationMatrixIT {
         rowWithBody("PUT /api/v1/admin/participation/departments/{random}/staff/{random}", "{\"role\":\"HANDLER\"}",
                                                                                           401, 403, 403, 403, 403, 404),
         row("DELETE /api/v1/admin/participation/departments/{random}/staff/{random}",     401, 403, 403, 403, 403, 404),
+        open("GET /api/v1/participation/calendar/{calendarYear}",                            200),
+        // {} lists no days: an admin gets 400 for the body; everyone else is refused first.
+        rowWithBody("PUT /api/v1/admin/participation/calendar/{calendarYear}", "{}",       401, 403, 403, 403, 403, 400),
         // ---- transit: admin
         row("GET /api/v1/admin/transit/feeds/{feedId}/imports",                           401, 403, 403, 403, 403, 200),
         row("POST /api/v1/admin/transit/feeds/{feedId}/imports",                          401, 403, 403, 403, 403, 404)
@@ -374,6 +379,7 @@ class AuthorizationMatrixIT {
         String admin = tokens.issue(UUID.randomUUID(), Set.of(Role.ADMIN)).value();
         tokenOf.put(Caller.ADMIN, admin);
         vars.put("today", LocalDate.now(clock.withZone(ZoneId.of("Asia/Shanghai"))).toString());
+        vars.put("calendarYear", "2026");
         vars.put("feedId", "matrix-" + Long.toHexString(System.nanoTime()).substring(0, 8));
         // A citizen of the registry, so GET /admin/citizens/{ownerId} finds someone.
         String phone = city.onestop.citizen.TestCitizens.randomPhone();

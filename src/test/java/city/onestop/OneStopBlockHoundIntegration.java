@@ -22,6 +22,11 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // locale, then caches it: a one-off read from the class path, like class loading (which is allowed).
         builder.allowBlockingCallsInside(
                 "org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle");
+        // Its caches (each bean type's constraint metadata on first validation, each message template's parsed
+        // tokens) are segmented maps whose segments a ReentrantLock guards only for the put (in memory, no I/O): two
+        // requests validated at the same instant briefly contend for it (seen by HostileInputIT on POST
+        // /api/v1/booking/staff/doctors and POST /api/v1/cases/{id}/withdraw).
+        builder.allowBlockingCallsInside("org.hibernate.validator.internal.util.ConcurrentReferenceHashMap$Segment", "put");
         // Lettuce guards its shared connection's write path with a short in-memory lock (no I/O inside): two event
         // loops writing Redis commands at the same instant briefly contend for it. Without this allowance the
         // BlockingOperationError thrown inside the lock leaves a dead waiter queued and every later writer hangs.
@@ -37,8 +42,8 @@ public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
         // contention (seen when the R2DBC driver encodes COPY data for a transit feed import): allocator bookkeeping,
         // never I/O.
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
-        // springdoc builds the OpenAPI document once, on the first GET /v3/api-docs, scanning classes from the jar;
-        // it is cached afterwards and is not request work of any feature.
+        // springdoc builds the OpenAPI document once (at start-up, springdoc.pre-loading-enabled; else on the first
+        // GET /v3/api-docs), scanning classes from the jar; it is cached afterwards and is not request work.
         builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
     }
 }

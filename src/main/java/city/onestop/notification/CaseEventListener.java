@@ -5,13 +5,13 @@ import city.onestop.participation.CaseUpdated;
 import reactor.core.publisher.Flux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Tells a case's submitter of every change to it, in Chinese first and English second; the timeline entry's id is
- * the dedup key, so a redelivered event stores nothing new.
+ * the dedup key, so a redelivered event stores nothing new. Participation appends its events to the outbox in the
+ * change's transaction; these methods are the consumers' bodies ({@link NotificationConsumers}).
  */
 @Component
 class CaseEventListener {
@@ -24,7 +24,6 @@ class CaseEventListener {
         this.notifications = notifications;
     }
 
-    @EventListener
     Mono<Void> on(CaseUpdated event) {
         CaseTexts.Text text = CaseTexts.of(event);
         return notifications.notify(event.citizenId(), "CASE_" + event.kind(), text.title(), text.body(), "case-event:" + event.eventId())
@@ -33,7 +32,6 @@ class CaseEventListener {
     }
 
     /** Tells each staff member of the department that a case of theirs is overdue, once per staff member and deadline. */
-    @EventListener
     Mono<Void> on(CaseOverdue event) {
         String title = "诉求办理超时 Case overdue";
         String body = "诉求（" + event.reference() + "）“" + event.title() + "”已超过办理时限，请尽快办理。\n"

@@ -1,10 +1,13 @@
 package city.onestop.notification;
 
+import city.onestop.billing.AccountLinkChanged;
 import city.onestop.billing.BillIssued;
 import city.onestop.billing.PaymentRefunded;
 import city.onestop.billing.PaymentSucceeded;
 import city.onestop.booking.AppointmentBooked;
 import city.onestop.booking.AppointmentCancelledByHospital;
+import city.onestop.participation.CaseOverdue;
+import city.onestop.participation.CaseUpdated;
 import city.onestop.platform.OutboxConsumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,5 +44,20 @@ class NotificationConsumers {
     OutboxConsumer<AppointmentCancelledByHospital> appointmentCancelledNotice(BookingCancellationListener cancellations) {
         return new EventConsumer<>("notification.appointment-cancelled-by-hospital", AppointmentCancelledByHospital.class,
                 (id, e) -> cancellations.on(e));
+    }
+
+    @Bean
+    OutboxConsumer<CaseUpdated> caseUpdatedNotice(CaseEventListener cases) {
+        return new EventConsumer<>("notification.case-updated", CaseUpdated.class, (id, e) -> cases.on(e));
+    }
+
+    @Bean
+    OutboxConsumer<CaseOverdue> caseOverdueNotice(CaseEventListener cases) {
+        return new EventConsumer<>("notification.case-overdue", CaseOverdue.class, (id, e) -> cases.on(e));
+    }
+
+    @Bean
+    OutboxConsumer<AccountLinkChanged> accountLinkNotice(AccountLinkNotices links) {
+        return new EventConsumer<>("notification.account-link-changed", AccountLinkChanged.class, links::on);
     }
 }

@@ -40,10 +40,28 @@ class NotificationPersonalData implements PersonalData {
                 .all()
                 .map(NotificationPersonalData::withoutCitizen)
                 .collectList();
-        return Mono.zip(notifications, watches).map(t -> {
+        // Devices without their keys (secrets shared with the push service, of no use to the citizen).
+        Mono<List<Map<String, Object>>> devices = db.sql(
+                        "SELECT id, type, endpoint, created_at FROM notification_devices WHERE citizen_id = :c ORDER BY created_at LIMIT 100")
+                .bind("c", citizenId)
+                .fetch()
+                .all()
+                .map(NotificationPersonalData::withoutCitizen)
+                .collectList();
+        Mono<List<Map<String, Object>>> preferences = db.sql(
+                        "SELECT CAST(channels AS text) AS channels, quiet_start, quiet_end, time_zone, sms_daily_cap, updated_at "
+                                + "FROM notification_preferences WHERE citizen_id = :c")
+                .bind("c", citizenId)
+                .fetch()
+                .all()
+                .map(NotificationPersonalData::withoutCitizen)
+                .collectList();
+        return Mono.zip(notifications, watches, devices, preferences).map(t -> {
             Map<String, Object> part = new LinkedHashMap<>();
             part.put("notifications", t.getT1());
             part.put("watches", t.getT2());
+            part.put("devices", t.getT3());
+            part.put("preferences", t.getT4());
             return part;
         });
     }
@@ -51,7 +69,10 @@ class NotificationPersonalData implements PersonalData {
     @Override
     public Mono<Void> erase(UUID citizenId) {
         return db.sql("DELETE FROM notifications WHERE citizen_id = :c").bind("c", citizenId).then()
-                .then(db.sql("DELETE FROM notification_watches WHERE citizen_id = :c").bind("c", citizenId).then());
+                .then(db.sql("DELETE FROM notification_watches WHERE citizen_id = :c").bind("c", citizenId).then())
+                .then(db.sql("DELETE FROM notification_devices WHERE citizen_id = :c").bind("c", citizenId).then())
+                .then(db.sql("DELETE FROM notification_preferences WHERE citizen_id = :c").bind("c", citizenId).then())
+                .then(db.sql("DELETE FROM notification_deliveries WHERE citizen_id = :c").bind("c", citizenId).then());
     }
 
     /** Column names as camelCase, the citizen id (the exporter's own) left out; times as ISO strings. */

@@ -1,3 +1,3 @@
 /** Cross-cutting ground every feature stands on: errors, security, embedded servers, clock, request ids. */
-@org.springframework.modulith.ApplicationModule(displayName = "Platform", type = org.springframework.modulith.ApplicationModule.Type.OPEN)
+@org.springframework.modulith.ApplicationModule(displayName = "Platform")
 package city.onestop.platform;

@@ -1,6 +1,6 @@
 // Sign in and register.
 import { api, login as signIn, ApiError } from '../api.js';
-import { t } from '../i18n.js';
+import { t, currentLanguage, setLanguage, languageChosenHere } from '../i18n.js';
 import { h, title, errorBox, fill, toast } from '../ui.js';
 
 function field(id, label, attrs = {}, hint) {
@@ -8,6 +8,24 @@ function field(id, label, attrs = {}, hint) {
     h('label', { for: id }, label),
     hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
     h('input', { id, name: id, 'aria-describedby': hint ? `${id}-hint` : null, ...attrs }));
+}
+
+/**
+ * After signing in, the device and the server agree on the language: one chosen on this device is kept by the
+ * server too (it writes the citizen's notifications, SMS and push in it); else the server's choice applies here.
+ * A server without GET/PUT /api/v1/me/language leaves the device's language as it is.
+ */
+async function agreeOnLanguage() {
+  try {
+    if (languageChosenHere()) {
+      await api('/api/v1/me/language', { method: 'PUT', body: { language: currentLanguage() } });
+    } else {
+      const server = await api('/api/v1/me/language');
+      if (server?.language && server.language !== currentLanguage()) setLanguage(server.language, { quiet: true, remember: true });
+    }
+  } catch {
+    /* the language is a nicety: signing in goes on */
+  }
 }
 
 /** Marks fields the server rejected (errors[].field) so the user sees which one, not only a banner. */
@@ -37,6 +55,7 @@ export async function login(ctx) {
     fill(status);
     try {
       await signIn(form.phone.value.trim(), form.password.value);
+      await agreeOnLanguage();
       toast(t('auth.welcome'), 'success');
       ctx.navigate(`#${next.startsWith('/') ? next : '/'}`);
     } catch (e) {

@@ -1,6 +1,7 @@
 // Bills: my accounts, unpaid bills, a bill with its explained lines, paying it (safe to retry), receipts, linking.
 import { api, idempotentPost, pendingAttempt, ApiError } from '../api.js';
 import { t } from '../i18n.js';
+import { participationAvailable, rateBox } from './cases.js';
 import { h, title, section, empty, errorBox, fill, toast, money, dateTime, statusText, busy } from '../ui.js';
 
 const CHANNELS = ['ALIPAY', 'WECHAT_PAY', 'UNIONPAY', 'BANK_CARD'];
@@ -282,5 +283,7 @@ export async function receipt(ctx) {
         h('dt', {}, t('bills.amount')), h('dd', {}, h('strong', { class: 'amount' }, money(r.amount))),
         h('dt', {}, t('bills.channel')), h('dd', {}, statusText('channel', r.channel)),
         h('dt', {}, t('bills.issuedAt')), h('dd', {}, dateTime(r.issuedAt)))),
+    // 好差评: a finished payment can be rated where the server has participation.
+    (await participationAvailable()) && r.paymentId ? rateBox('PAYMENT', r.paymentId) : null,
     h('p', {}, h('a', { class: 'button button-secondary', href: '#/bills' }, t('bills.back'))));
 }

@@ -207,7 +207,10 @@ function boardRow(a, generatedAt, stopId, watched, onWatch) {
   const when = a.predictedArrival || a.scheduledArrival;
   const minutes = minutesBetween(generatedAt, when);
   const liveVehicle = a.numberOfStopsAway !== undefined && a.numberOfStopsAway !== null;
-  const gone = a.status === 'SKIPPED' || a.status === 'CANCELED';
+  // A bus that has just passed stays on the board for a moment (status PASSED, stops away below 0): say so, never
+  // "-1 stops away".
+  const passed = a.status === 'PASSED' || (liveVehicle && a.numberOfStopsAway < 0);
+  const gone = a.status === 'SKIPPED' || a.status === 'CANCELED' || passed;
   const watch = watched.get(a.tripId);
   const watchButton = !gone && signedIn()
     ? h('button', {
@@ -223,7 +226,7 @@ function boardRow(a, generatedAt, stopId, watched, onWatch) {
         h('span', { class: 'board-headsign' }, t('buses.towards', { headsign: a.headsign || '' })),
         h('span', { class: 'board-meta' },
           h('span', { class: `tag tag-${(a.status || '').toLowerCase()}` }, statusText('arrival', a.status)),
-          liveVehicle ? h('span', { class: 'stops-away' }, ' ', t('buses.stopsAway', { n: a.numberOfStopsAway }),
+          liveVehicle && !passed ? h('span', { class: 'stops-away' }, ' ', t('buses.stopsAway', { n: a.numberOfStopsAway }),
             a.distanceFromStopMeters !== undefined ? ` · ${distance(a.distanceFromStopMeters)}` : '') : null,
           a.delaySeconds ? h('span', { class: 'muted' }, ' ', a.delaySeconds > 0 ? t('buses.late', { n: Math.round(a.delaySeconds / 60) }) : t('buses.early', { n: Math.round(-a.delaySeconds / 60) })) : null)),
       h('div', { class: 'board-time' },

@@ -1,6 +1,7 @@
 // Hospitals: hospitals, departments, availability by day, book (safe to retry), my appointments, cancel, reschedule.
 import { api, idempotentPost } from '../api.js';
 import { t } from '../i18n.js';
+import { participationAvailable, rateBox } from './cases.js';
 import { h, title, section, empty, errorBox, fill, toast, clock, dateTime, dateIn, weekday, statusText, busy } from '../ui.js';
 
 const DAYS = 7;
@@ -209,5 +210,6 @@ export async function appointment(ctx) {
     status,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
     resched,
+    a.status === 'FULFILLED' && (await participationAvailable()) ? rateBox('APPOINTMENT', a.id) : null,
     h('p', {}, h('a', { href: '#/appointments' }, t('hospitals.myAppointments'))));
 }

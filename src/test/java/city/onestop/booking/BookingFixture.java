@@ -23,7 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /** Builds fresh booking data through the public API, so every test owns its hospital, doctors and citizens. */
-final class BookingFixture {
+public final class BookingFixture {
 
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
@@ -34,7 +34,7 @@ final class BookingFixture {
     final Clock clock;
     final String admin;
 
-    BookingFixture(WebTestClient web, AccessTokens tokens, DatabaseClient db, Clock clock) {
+    public BookingFixture(WebTestClient web, AccessTokens tokens, DatabaseClient db, Clock clock) {
         this.web = web;
         this.tokens = tokens;
         this.db = db;
@@ -46,11 +46,11 @@ final class BookingFixture {
         return LocalDate.now(clock.withZone(SHANGHAI));
     }
 
-    String citizen(UUID id) {
+    public String citizen(UUID id) {
         return tokens.issue(id, Set.of(Role.CITIZEN)).value();
     }
 
-    record Hospital(UUID id, UUID staffId, String staff) {}
+    public record Hospital(UUID id, UUID staffId, String staff) {}
 
     Hospital hospital(Map<String, Object> overrides) {
         Map<String, Object> body = new HashMap<>(Map.of("name", "Test Hospital " + UUID.randomUUID(), "address", "1 Test Road",
@@ -65,7 +65,7 @@ final class BookingFixture {
         return new Hospital(id, staffId, tokens.issue(staffId, Set.of(Role.CITIZEN, Role.HOSPITAL_STAFF)).value());
     }
 
-    Hospital hospital() {
+    public Hospital hospital() {
         return hospital(Map.of());
     }
 
@@ -81,9 +81,9 @@ final class BookingFixture {
                 .exchange().expectStatus().isCreated());
     }
 
-    record Session(UUID scheduleId, UUID departmentId, UUID doctorId, List<UUID> slotIds) {}
+    public record Session(UUID scheduleId, UUID departmentId, UUID doctorId, List<UUID> slotIds) {}
 
-    Session session(Hospital h, UUID department, UUID doctor, LocalDate date, String period, int slotCount, int capacity,
+    public Session session(Hospital h, UUID department, UUID doctor, LocalDate date, String period, int slotCount, int capacity,
             String startTime, String endTime) {
         Map<String, Object> body = new HashMap<>(Map.of("doctorId", doctor, "date", date.toString(), "period", period,
                 "slotCount", slotCount, "capacityPerSlot", capacity));
@@ -98,7 +98,7 @@ final class BookingFixture {
     }
 
     /** A released session (two days ahead) of a new doctor in a new department of the hospital. */
-    Session session(Hospital h, int slotCount, int capacity) {
+    public Session session(Hospital h, int slotCount, int capacity) {
         UUID department = department(h);
         return session(h, department, doctor(h, department), today().plusDays(2), "MORNING", slotCount, capacity, null, null);
     }
@@ -112,7 +112,7 @@ final class BookingFixture {
                 .header("Idempotency-Key", UUID.randomUUID().toString()).bodyValue(body).exchange();
     }
 
-    UUID bookOk(String token, UUID slotId) {
+    public UUID bookOk(String token, UUID slotId) {
         return id(book(token, slotId, null).expectStatus().isCreated());
     }
 

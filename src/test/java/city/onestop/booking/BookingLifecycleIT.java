@@ -289,4 +289,47 @@ class BookingLifecycleIT {
         problem(web.post().uri("/api/v1/booking/holds").headers(x -> x.setBearerAuth(f.citizen(UUID.randomUUID())))
                 .bodyValue(Map.of("slotId", unknownSlot)).exchange(), HttpStatus.NOT_FOUND, "NOT_FOUND");
     }
+
+    @Test
+    void aHoldAndARescheduleRetriedWithTheirKeyHappenOnce() {
+        var h = f.hospital();
+        UUID department = f.department(h);
+        UUID doctor = f.doctor(h, department);
+        var first = f.session(h, department, doctor, f.today().plusDays(2), "MORNING", 1, 2, null, null);
+        var later = f.session(h, department, doctor, f.today().plusDays(3), "MORNING", 1, 2, null, null);
+        UUID citizen = UUID.randomUUID();
+        String token = f.citizen(citizen);
+        String holdKey = UUID.randomUUID().toString();
+
+        // The answer to the first hold was lost; the app retries with the same key: one place is held, not two.
+        UUID hold = BookingFixture.id(web.post().uri("/api/v1/booking/holds").headers(x -> x.setBearerAuth(token))
+                .header("Idempotency-Key", holdKey).bodyValue(Map.of("slotId", first.slotIds().get(0))).exchange()
+                .expectStatus().isCreated());
+        web.post().uri("/api/v1/booking/holds").headers(x -> x.setBearerAuth(token)).header("Idempotency-Key", holdKey)
+                .bodyValue(Map.of("slotId", first.slotIds().get(0))).exchange()
+                .expectStatus().isCreated().expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectBody().jsonPath("$.id").isEqualTo(hold.toString());
+        assertThat(f.count("SELECT count(*) FROM appointments WHERE slot_id = :p0 AND citizen_id = :p1", first.slotIds().get(0), citizen))
+                .isEqualTo(1);
+        // The same key for another slot is another request.
+        problem(web.post().uri("/api/v1/booking/holds").headers(x -> x.setBearerAuth(token)).header("Idempotency-Key", holdKey)
+                .bodyValue(Map.of("slotId", later.slotIds().get(0))).exchange(), HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED");
+
+        UUID booked = BookingFixture.id(web.post().uri("/api/v1/booking/appointments").headers(x -> x.setBearerAuth(token))
+                .header("Idempotency-Key", UUID.randomUUID().toString()).bodyValue(Map.of("holdId", hold)).exchange()
+                .expectStatus().isCreated());
+        assertThat(booked).isEqualTo(hold);
+        String moveKey = UUID.randomUUID().toString();
+        UUID moved = BookingFixture.id(web.post().uri("/api/v1/booking/appointments/{id}/reschedule", booked)
+                .headers(x -> x.setBearerAuth(token)).header("Idempotency-Key", moveKey)
+                .bodyValue(Map.of("slotId", later.slotIds().get(0))).exchange().expectStatus().isCreated());
+        web.post().uri("/api/v1/booking/appointments/{id}/reschedule", booked).headers(x -> x.setBearerAuth(token))
+                .header("Idempotency-Key", moveKey).bodyValue(Map.of("slotId", later.slotIds().get(0))).exchange()
+                .expectStatus().isCreated().expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectBody().jsonPath("$.id").isEqualTo(moved.toString());
+        assertThat(status(booked)).isEqualTo("CANCELLED");
+        assertThat(status(moved)).isEqualTo("BOOKED");
+        assertThat(f.count("SELECT count(*) FROM appointments WHERE slot_id = :p0 AND citizen_id = :p1", later.slotIds().get(0), citizen))
+                .isEqualTo(1);
+    }
 }

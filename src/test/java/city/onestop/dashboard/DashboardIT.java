@@ -40,6 +40,10 @@ class DashboardIT {
                 .exchange().expectStatus().isCreated();
 
         var booked = DashboardFixtures.bookAppointment(web, tokens, clock, citizen.id(), citizen.token());
+        // The booking's notice is delivered from the outbox after the commit: wait for it, so the dashboard's unread
+        // count and the list compared below see the same notifications.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ((List<Map<String, Object>>) get(citizen.token(),
+                "/api/v1/me/notifications?limit=100").get("items")).stream().anyMatch(n -> "APPOINTMENT_BOOKED".equals(n.get("type"))));
 
         // The first read of a freshly imported feed loads its timetable into memory, which can take longer than a
         // section's 300 ms on this shared machine: warm it through the departures endpoint, and allow two more tries

@@ -6,6 +6,7 @@ import city.onestop.billing.Utility;
 import city.onestop.citizen.CitizenDirectory;
 import city.onestop.citizen.CitizenSummary;
 import city.onestop.citizen.ResidentIds;
+import city.onestop.platform.Outbox;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.AuditLog.AuditEntry;
 import city.onestop.platform.AuditLog.Outcome;
@@ -39,7 +40,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -114,11 +114,11 @@ public class AccountLinks {
     private final ResidentIds residentIds;
     private final CitizenDirectory citizens;
     private final AccountService accounts;
-    private final ApplicationEventPublisher events;
+    private final Outbox outbox;
 
     AccountLinks(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit, RateLimiter limiter,
             SmsSender sms, ResidentIds residentIds, CitizenDirectory citizens, AccountService accounts,
-            ApplicationEventPublisher events) {
+            Outbox outbox) {
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
@@ -128,7 +128,7 @@ public class AccountLinks {
         this.residentIds = residentIds;
         this.citizens = citizens;
         this.accounts = accounts;
-        this.events = events;
+        this.outbox = outbox;
     }
 
     // ---- the citizen asking for a link
@@ -209,7 +209,10 @@ public class AccountLinks {
                                 .then(insertLink(a.accountId(), citizen, "SMS_CODE", now))
                                 .flatMap(inserted -> inserted
                                         ? audit.record(new AuditEntry(citizen, "CITIZEN", "ACCOUNT_LINKED", "account:" + a.accountId(),
-                                                Outcome.SUCCESS)).thenReturn(a)
+                                                Outcome.SUCCESS))
+                                                .then(announce(a.accountId(), a.utility(), a.number(), citizen, Change.LINKED, "SMS_CODE",
+                                                        recipients(a.accountId(), citizen, true), now))
+                                                .thenReturn(a)
                                         : Mono.just(a))
                                 .map(x -> (Object) x);
                     }
@@ -228,7 +231,7 @@ public class AccountLinks {
                                         Map.of("remainingAttempts", wrong.remaining()))));
                     }
                     Attempt a = (Attempt) result;
-                    return linkedAndAnnounced(citizen, a.accountId(), a.utility(), a.number(), "SMS_CODE");
+                    return accounts.getLinked(citizen, a.accountId());
                 })
                 .switchIfEmpty(Mono.defer(() -> whyNotPending(citizen, verificationId, now)));
     }
@@ -263,10 +266,9 @@ public class AccountLinks {
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Account", accountId.toString())))
                 .flatMap(acc -> audit.record(new AuditEntry(citizen, "CITIZEN", "ACCOUNT_UNLINKED", "account:" + accountId,
                                 Outcome.SUCCESS))
-                        .thenReturn(acc))
+                        .then(announce(accountId, acc.getKey(), acc.getValue(), citizen, Change.UNLINKED, "SELF",
+                                recipients(accountId, citizen, true), now)))
                 .as(tx::transactional)
-                .flatMap(acc -> recipients(accountId, citizen, true).doOnNext(to -> publish(accountId, acc.getKey(), acc.getValue(),
-                        citizen, Change.UNLINKED, "SELF", to, now)))
                 .then();
     }
 
@@ -319,12 +321,11 @@ public class AccountLinks {
                     return linked.flatMap(inserted -> audit.record(new AuditEntry(holder, "CITIZEN",
                                             approve ? "ACCOUNT_LINK_APPROVED" : "ACCOUNT_LINK_REFUSED",
                                             "account:" + accountId + " citizen:" + requester, Outcome.SUCCESS))
-                                    .thenReturn(inserted))
-                            .as(tx::transactional)
-                            .flatMap(inserted -> inserted
-                                    ? recipients(accountId, requester, true).doOnNext(to -> publish(accountId, (Utility) row[2],
-                                            (String) row[3], requester, Change.LINKED, "HOLDER_APPROVAL", with(to, requester), now))
-                                    : Mono.empty());
+                                    .then(inserted
+                                            ? announce(accountId, (Utility) row[2], (String) row[3], requester, Change.LINKED,
+                                                    "HOLDER_APPROVAL", recipients(accountId, requester, true).map(to -> with(to, requester)), now)
+                                            : Mono.empty()))
+                            .as(tx::transactional);
                 })
                 .then();
     }
@@ -379,10 +380,9 @@ public class AccountLinks {
                         "Citizen " + citizenId + " is not linked to an account you hold with id " + accountId)))
                 .flatMap(acc -> audit.record(new AuditEntry(holder, "CITIZEN", "ACCOUNT_LINK_REVOKED",
                                 "account:" + accountId + " citizen:" + citizenId, Outcome.SUCCESS))
-                        .thenReturn(acc))
+                        .then(announce(accountId, acc.getKey(), acc.getValue(), citizenId, Change.REVOKED, "HOLDER",
+                                Mono.just(List.of(citizenId)), now)))
                 .as(tx::transactional)
-                .doOnNext(acc -> publish(accountId, acc.getKey(), acc.getValue(), citizenId, Change.REVOKED, "HOLDER",
-                        List.of(citizenId), now))
                 .then();
     }
 
@@ -462,9 +462,9 @@ public class AccountLinks {
                         .bind("now", utc(now))
                         .bind("expires", utc(now.plus(APPROVAL_LIFETIME)))
                         .then())
+                .then(announce(h.id(), h.utility(), h.number(), citizen, Change.APPROVAL_REQUESTED, "HOLDER_APPROVAL",
+                        Mono.just(List.of(holderCitizen)), now))
                 .as(tx::transactional)
-                .doOnSuccess(x -> publish(h.id(), h.utility(), h.number(), citizen, Change.APPROVAL_REQUESTED, "HOLDER_APPROVAL",
-                        List.of(holderCitizen), now))
                 .thenReturn(new LinkResult.Pending(new LinkVerificationView(id, h.id(), h.utility(), h.number(),
                         Method.HOLDER_APPROVAL, "PENDING", null, now.plus(APPROVAL_LIFETIME), null)));
     }
@@ -504,19 +504,12 @@ public class AccountLinks {
         return insertLink(h.id(), citizen, method, now)
                 .flatMap(inserted -> inserted
                         ? audit.record(new AuditEntry(citizen, "CITIZEN", "ACCOUNT_LINKED", "account:" + h.id(), Outcome.SUCCESS))
-                                .thenReturn(true)
-                        : Mono.just(false))
+                                .then(announce(h.id(), h.utility(), h.number(), citizen, Change.LINKED, method,
+                                        recipients(h.id(), citizen, true), now))
+                        : Mono.empty())
                 .as(tx::transactional)
-                .flatMap(inserted -> inserted ? linkedAndAnnounced(citizen, h.id(), h.utility(), h.number(), method)
-                        : accounts.getLinked(citizen, h.id()))
+                .then(accounts.getLinked(citizen, h.id()))
                 .map(LinkResult.Linked::new);
-    }
-
-    private Mono<AccountView> linkedAndAnnounced(UUID citizen, UUID accountId, Utility utility, String number, String method) {
-        Instant now = clock.instant();
-        return recipients(accountId, citizen, true)
-                .doOnNext(to -> publish(accountId, utility, number, citizen, Change.LINKED, method, to, now))
-                .then(accounts.getLinked(citizen, accountId));
     }
 
     /** One link row per citizen and account, whoever wins a race (the primary key); true when this call made it. */
@@ -572,11 +565,15 @@ public class AccountLinks {
         return all;
     }
 
-    private void publish(UUID accountId, Utility utility, String number, UUID citizen, Change change, String method,
-            List<UUID> recipients, Instant now) {
-        // Not durable yet: the platform Outbox replaces this once it is on main (docs/billing.md, "Linking").
-        events.publishEvent(new AccountLinkChanged(UUID.randomUUID(), accountId, utility, maskNumber(number), citizen, change,
-                method, recipients, now));
+    /**
+     * Appends the change to the outbox in the caller's transaction (the one that changed the link), so the citizens
+     * to tell hear of it even if this instance dies right after the commit. {@code recipients} is read in that
+     * transaction too.
+     */
+    private Mono<Void> announce(UUID accountId, Utility utility, String number, UUID citizen, Change change, String method,
+            Mono<List<UUID>> recipients, Instant now) {
+        return recipients.flatMap(to -> outbox.append(new AccountLinkChanged(UUID.randomUUID(), accountId, utility, maskNumber(number),
+                citizen, change, method, to, now)));
     }
 
     private Mono<Void> checkLocks(String accountKey, String citizenKey) {

@@ -7,6 +7,7 @@ import city.onestop.billing.tariff.Tariff;
 import city.onestop.billing.tariff.TariffCalculator;
 import city.onestop.billing.tariff.TariffRepository;
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
@@ -253,13 +254,18 @@ public class BillService {
             sql.append(" AND b.period = :period");
             binds.add(new Object[] {"period", Periods.parse(period).atDay(1)});
         }
-        if (cursor != null) {
-            String[] parts = Cursors.decode(cursor).split("\\|", -1);
+        Keyset.Position after;
+        try {
+            after = Keyset.decode(cursor);
+        } catch (ProblemException e) {
+            return Mono.error(e);
+        }
+        if (after != null) {
             try {
-                binds.add(new Object[] {"cPeriod", LocalDate.parse(parts[0])});
-                binds.add(new Object[] {"cId", UUID.fromString(parts[1])});
-            } catch (RuntimeException e) {
-                return Mono.error(ProblemException.badRequest("INVALID_CURSOR", "cursor is not one this API returned"));
+                binds.add(new Object[] {"cPeriod", after.date()});
+                binds.add(new Object[] {"cId", after.uuid()});
+            } catch (ProblemException e) {
+                return Mono.error(e);
             }
             sql.append(" AND (b.period, b.id) < (:cPeriod, :cId)");
         }
@@ -270,7 +276,7 @@ public class BillService {
             spec = spec.bind((String) b[0], b[1]);
         }
         return spec.map(BillService::bill).all().collectList().map(items -> Page.of(items, n,
-                last -> YearMonth.parse(last.period()).atDay(1) + "|" + last.id()));
+                last -> Keyset.position(YearMonth.parse(last.period()).atDay(1), last.id())));
     }
 
     /** The bill with its lines if its account is linked to the citizen; 404 otherwise. */

@@ -2,12 +2,13 @@ package city.onestop.billing.payment;
 
 import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
-import city.onestop.billing.account.BillService;
+import city.onestop.billing.account.PayForOthers;
 import city.onestop.billing.payment.PaymentTransitions.Outcome;
 import city.onestop.billing.provider.PaymentProvider;
 import city.onestop.billing.provider.ProviderSettings;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.Idempotency.Claim;
 import city.onestop.platform.Idempotency.IdempotentRequest;
@@ -48,7 +49,7 @@ public class PaymentService {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Idempotency idempotency;
-    private final BillService bills;
+    private final PayForOthers payable;
     private final PaymentProvider provider;
     private final PaymentTransitions transitions;
     private final Reconciler reconciler;
@@ -58,7 +59,7 @@ public class PaymentService {
     private final Clock clock;
     private final city.onestop.platform.Outbox outbox;
 
-    PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, BillService bills,
+    PaymentService(DatabaseClient db, ReactiveTransactionManager txManager, Idempotency idempotency, PayForOthers payable,
             PaymentProvider provider, PaymentTransitions transitions, Reconciler reconciler, ReconcilerSettings reconcilerSettings,
             ProviderSettings providerSettings, AuditLog audit, Clock clock,
             city.onestop.platform.Outbox outbox) {
@@ -66,7 +67,7 @@ public class PaymentService {
         this.db = db;
         this.tx = TransactionalOperator.create(txManager);
         this.idempotency = idempotency;
-        this.bills = bills;
+        this.payable = payable;
         this.provider = provider;
         this.transitions = transitions;
         this.reconciler = reconciler;
@@ -90,7 +91,8 @@ public class PaymentService {
             canonical.put("channel", channel);
             canonical.put("amountFen", askedFen);
             IdempotentRequest request = IdempotentRequest.of(citizen, idempotencyKey, "billing.pay:" + billId, canonical);
-            return bills.findLinked(citizen, billId)
+            // Linked to one of my accounts, or looked up by its account number to pay it for someone else.
+            return payable.findPayable(citizen, billId)
                     .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Bill", billId.toString())))
                     .flatMap(bill -> idempotency.claimed(request, fresh -> payFresh(fresh, citizen, billId, channel, askedFen)));
         });
@@ -195,8 +197,9 @@ public class PaymentService {
     }
 
     private Mono<PaymentView> visible(UUID citizen, UUID paymentId) {
-        return db.sql(PaymentTransitions.VIEW + " JOIN billing_account_links l ON l.account_id = b.account_id "
-                        + "WHERE p.id = :id AND l.citizen_id = :citizen")
+        // The payer (who may have paid someone else's bill) and every citizen linked to the bill's account.
+        return db.sql(PaymentTransitions.VIEW + " WHERE p.id = :id AND (p.citizen_id = :citizen OR EXISTS "
+                        + "(SELECT 1 FROM billing_account_links l WHERE l.account_id = b.account_id AND l.citizen_id = :citizen))")
                 .bind("id", paymentId)
                 .bind("citizen", citizen)
                 .map(PaymentTransitions::view)
@@ -224,14 +227,17 @@ public class PaymentService {
         String sql = PaymentTransitions.VIEW + where;
         OffsetDateTime cAt = null;
         UUID cId = null;
-        if (cursor != null) {
-            String[] parts = Cursors.decode(cursor).split("\\|", -1);
-            try {
-                cAt = OffsetDateTime.parse(parts[0]);
-                cId = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
-                return Mono.error(ProblemException.badRequest("INVALID_CURSOR", "cursor is not one this API returned"));
+        Keyset.Position after;
+        try {
+            after = Keyset.decode(cursor);
+            if (after != null) {
+                cAt = after.offsetDateTime();
+                cId = after.uuid();
             }
+        } catch (ProblemException e) {
+            return Mono.error(e);
+        }
+        if (after != null) {
             sql += " AND (p.created_at, p.id) < (:cAt, :cId)";
         }
         var spec = db.sql(sql + " ORDER BY p.created_at DESC, p.id DESC LIMIT :limit").bind("who", who).bind("limit", n + 1);
@@ -239,7 +245,7 @@ public class PaymentService {
             spec = spec.bind("cAt", cAt).bind("cId", cId);
         }
         return spec.map(PaymentTransitions::view).all().collectList()
-                .map(items -> Page.of(items, n, last -> last.createdAt() + "|" + last.id()));
+                .map(items -> Page.of(items, n, last -> Keyset.position(last.createdAt(), last.id())));
     }
 
     /** A receipt, if the citizen can see its account. */
@@ -249,8 +255,8 @@ public class PaymentService {
                                r.amount_fen, p.channel, r.issued_at
                         FROM billing_receipts r JOIN billing_bills b ON b.id = r.bill_id JOIN billing_accounts a ON a.id = r.account_id
                         JOIN billing_payments p ON p.id = r.payment_id
-                        JOIN billing_account_links l ON l.account_id = r.account_id
-                        WHERE r.receipt_number = :n AND l.citizen_id = :c""")
+                        WHERE r.receipt_number = :n AND (p.citizen_id = :c OR EXISTS
+                            (SELECT 1 FROM billing_account_links l WHERE l.account_id = r.account_id AND l.citizen_id = :c))""")
                 .bind("n", receiptNumber)
                 .bind("c", citizen)
                 .map(r -> new ReceiptView(r.get("receipt_number", String.class), r.get("payment_id", UUID.class),

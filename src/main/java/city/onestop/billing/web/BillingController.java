@@ -6,13 +6,16 @@ import city.onestop.billing.account.AccountService;
 import city.onestop.billing.account.AccountView;
 import city.onestop.billing.account.BillService;
 import city.onestop.billing.account.BillView;
+import city.onestop.billing.account.PayForOthers;
 import city.onestop.billing.payment.PaymentService;
 import city.onestop.billing.payment.PaymentView;
 import city.onestop.billing.payment.ReceiptView;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
+import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,11 +42,44 @@ class BillingController {
     private final AccountService accounts;
     private final BillService bills;
     private final PaymentService payments;
+    private final PayForOthers payForOthers;
 
-    BillingController(AccountService accounts, BillService bills, PaymentService payments) {
+    BillingController(AccountService accounts, BillService bills, PaymentService payments, PayForOthers payForOthers) {
         this.accounts = accounts;
         this.bills = bills;
         this.payments = payments;
+        this.payForOthers = payForOthers;
+    }
+
+    /** An account number as printed on a paper bill, and its utility. */
+    record BillLookupRequest(Utility utility, String accountNumber) {
+
+        /** Checked by hand, as the link request is (no Bean Validation message bundle read on the event loop). */
+        void check() {
+            List<Map<String, Object>> errors = new ArrayList<>();
+            if (utility == null) {
+                errors.add(Map.of("field", "utility", "message", "must be WATER or ELECTRICITY"));
+            }
+            if (accountNumber == null || accountNumber.isBlank() || accountNumber.strip().length() > 32) {
+                errors.add(Map.of("field", "accountNumber", "message", "is required (at most 32 characters)"));
+            }
+            if (!errors.isEmpty()) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed",
+                        "The request has invalid fields", Map.of("errors", errors));
+            }
+        }
+    }
+
+    @PostMapping("/bill-lookups")
+    @Operation(operationId = "lookUpBillsToPay",
+            summary = "Find the open bills of an account by the number on its paper bill, to pay them for someone else "
+                    + "(a parent's) without linking it: amount, period and due date, the holder's name masked, no history. "
+                    + "The bills shown can then be paid with payBill for 24 hours. At most 20 lookups per citizen a day (429 "
+                    + "BILL_LOOKUPS_LIMITED); every lookup is audited.")
+    Mono<PayForOthers.PayableBills> lookUpBills(@RequestBody BillLookupRequest request) {
+        return Mono.fromRunnable(request::check)
+                .then(CurrentUser.get())
+                .flatMap(u -> payForOthers.lookUp(u.id(), request.utility(), request.accountNumber().strip()));
     }
 
     @GetMapping("/accounts")

@@ -1,6 +1,6 @@
 package city.onestop.booking.persistence;
 
-import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
@@ -428,26 +428,17 @@ public class CatalogStore {
         if (cursor == null || cursor.isBlank()) {
             return 0;
         }
-        try {
-            String raw = Cursors.decode(cursor);
-            if (!raw.startsWith("o:")) {
-                throw new IllegalArgumentException();
-            }
-            int offset = Integer.parseInt(raw.substring(2));
-            if (offset < 0) {
-                throw new IllegalArgumentException();
-            }
-            return offset;
-        } catch (RuntimeException e) {
-            throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-        }
+        // An offset page (the list is small and sorted in memory): the tie-breaker is the offset, there is no sort value.
+        long offset = Keyset.decode(cursor).number();
+        if (offset > Integer.MAX_VALUE) throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
+        return (int) offset;
     }
 
     static <T> Page<T> offsetPage(List<T> rows, int limit, int offset) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
-        String next = Cursors.encode("o:" + (offset + limit));
+        String next = Keyset.encode(null, offset + limit);
         return new Page<>(List.copyOf(rows.subList(0, limit)), next);
     }
 }

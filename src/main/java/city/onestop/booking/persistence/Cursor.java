@@ -1,33 +1,30 @@
 package city.onestop.booking.persistence;
 
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.ProblemException;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An opaque keyset position: a time and an id, base64url encoded. */
+/** Booking's keyset position (a time and an id) in the platform's one cursor format, {@link Keyset}. */
 public record Cursor(Instant at, UUID id) {
 
     /** The raw position, for {@link city.onestop.platform.Page#of}, which encodes it. */
     public String position() {
-        return at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+        return Keyset.position(at, id);
     }
 
     public String encode() {
-        return Cursors.encode(position());
+        return Keyset.encode(at, id);
     }
 
     /** Null for a null or blank cursor; 400 {@code INVALID_CURSOR} for one we did not make. */
     public static Cursor decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String[] parts = Cursors.decode(cursor).split(":", 3);
-            return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), UUID.fromString(parts[2]));
-        } catch (RuntimeException e) {
-            throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-        }
+        Keyset.Position p = Keyset.decode(cursor);
+        if (p == null) return null;
+        Instant at = p.instant();
+        if (at == null) throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
+        return new Cursor(at, p.uuid());
     }
 
     /** The requested page size: default 20, at most 100, at least 1. */

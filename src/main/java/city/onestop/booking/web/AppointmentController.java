@@ -43,10 +43,18 @@ class AppointmentController {
     record RescheduleRequest(@NotNull UUID slotId) {}
 
     @PostMapping("/holds")
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(operationId = "holdSlot", summary = "Hold a place in a slot for a few minutes (status PENDING); book it with holdId")
-    Mono<Views.Appointment> hold(@Valid @RequestBody HoldRequest request) {
-        return CurrentUser.get().flatMap(user -> booking.hold(user.id(), request.slotId(), request.patientId()));
+    @Operation(operationId = "holdSlot",
+            summary = "Hold a place in a slot for a few minutes (status PENDING); book it with holdId. An optional "
+                    + "Idempotency-Key makes a retry replay the first hold instead of taking a second place",
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201",
+                    description = "Held; a retry with the same key gets the same answer with Idempotent-Replayed: true",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Views.Appointment.class))))
+    Mono<ResponseEntity<Object>> hold(
+            @Parameter(description = "Optional: a UUID generated once per intended hold") @RequestHeader(name = Idempotency.HEADER, required = false)
+                    String key,
+            @Valid @RequestBody HoldRequest request) {
+        return CurrentUser.get().flatMap(user -> booking.hold(user.id(), key, request.slotId(), request.patientId()));
     }
 
     @PostMapping("/appointments")
@@ -86,10 +94,17 @@ class AppointmentController {
     }
 
     @PostMapping("/appointments/{id}/reschedule")
-    @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "rescheduleMyAppointment",
-            summary = "Move to another slot of the same doctor: cancel and book in one transaction; returns the new appointment")
-    Mono<Views.Appointment> reschedule(@PathVariable UUID id, @Valid @RequestBody RescheduleRequest request) {
-        return CurrentUser.get().flatMap(user -> booking.reschedule(user.id(), id, request.slotId()));
+            summary = "Move to another slot of the same doctor: cancel and book in one transaction; returns the new appointment. "
+                    + "An optional Idempotency-Key makes a retry replay the first move",
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201",
+                    description = "Moved; a retry with the same key gets the same answer with Idempotent-Replayed: true",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Views.Appointment.class))))
+    Mono<ResponseEntity<Object>> reschedule(@PathVariable UUID id,
+            @Parameter(description = "Optional: a UUID generated once per intended move") @RequestHeader(name = Idempotency.HEADER, required = false)
+                    String key,
+            @Valid @RequestBody RescheduleRequest request) {
+        return CurrentUser.get().flatMap(user -> booking.reschedule(user.id(), id, request.slotId(), key));
     }
 }

@@ -84,14 +84,30 @@ class BookingService {
                                 .flatMap(freed -> !freed.isEmpty() ? appointments.take(citizenId, patient, slotId, holdUntil, from, now) : Mono.error(e)));
     }
 
-    Mono<Views.Appointment> hold(UUID citizenId, UUID slotId, UUID patientId) {
+    /**
+     * Holds a place. With an {@code Idempotency-Key} (optional here, as it was not asked for before) a retry replays
+     * the first hold instead of taking a second place; the key's record commits with the hold.
+     */
+    Mono<ResponseEntity<Object>> hold(UUID citizenId, @org.jspecify.annotations.Nullable String key, UUID slotId, UUID patientId) {
         Instant now = clock.instant();
+        Idempotency.IdempotentRequest idem = key == null ? null
+                : Idempotency.IdempotentRequest.of(citizenId, key, "booking.hold", new BookRequest(slotId, null, patientId));
         return admit(citizenId, patientId, now)
-                .flatMap(patient -> take(citizenId, patient, slotId, now.plus(properties.holdDuration()), null, now)
-                        .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_HELD", "appointment:" + taken.appointmentId())
-                                .then(appointments.get(taken.appointmentId())))
-                        .as(tx::transactional))
-                .flatMap(held -> cache.invalidate(held.department().id()).thenReturn(held));
+                .flatMap(patient -> {
+                    Mono<Views.Appointment> held = take(citizenId, patient, slotId, now.plus(properties.holdDuration()), null, now)
+                            .flatMap(taken -> audit(citizenId, Role.CITIZEN, "APPOINTMENT_HELD", "appointment:" + taken.appointmentId())
+                                    .then(appointments.get(taken.appointmentId())));
+                    return idem == null
+                            ? held.as(tx::transactional).map(a -> ResponseEntity.status(HttpStatus.CREATED).body((Object) a))
+                            : idempotency.execute(idem, 201, fresh -> held);
+                })
+                .flatMap(this::invalidateAfterCommit);
+    }
+
+    /** After the commit: the department's availability changed. A replay (not a Views.Appointment) changed nothing. */
+    private Mono<ResponseEntity<Object>> invalidateAfterCommit(ResponseEntity<Object> response) {
+        if (!(response.getBody() instanceof Views.Appointment a)) return Mono.just(response);
+        return cache.invalidate(a.department().id()).thenReturn(response);
     }
 
     Mono<ResponseEntity<Object>> book(UUID citizenId, String key, BookRequest request) {
@@ -156,10 +172,12 @@ class BookingService {
                 .then(get(citizenId, id));
     }
 
-    Mono<Views.Appointment> reschedule(UUID citizenId, UUID id, UUID slotId) {
+    /** Moves an appointment to another slot of its doctor; with an {@code Idempotency-Key}, a retry replays the move. */
+    Mono<ResponseEntity<Object>> reschedule(UUID citizenId, UUID id, UUID slotId, @org.jspecify.annotations.Nullable String key) {
         Instant now = clock.instant();
-        return rateLimiter.acquire(citizenId)
-                .then(appointments.findForCitizen(citizenId, id))
+        Idempotency.IdempotentRequest idem = key == null ? null
+                : Idempotency.IdempotentRequest.of(citizenId, key, "booking.reschedule:" + id, new BookRequest(slotId, null, null));
+        Mono<Views.Appointment> moved = appointments.findForCitizen(citizenId, id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())))
                 .flatMap(old -> appointments.cancel(id, citizenId, null, citizenId, "RESCHEDULED", true, now)
                         .then(take(citizenId, old.patientId(), slotId, null, id, now))
@@ -168,11 +186,15 @@ class BookingService {
                                         "appointment:" + id + " to appointment:" + taken.appointmentId())
                                 .then(appointments.get(taken.appointmentId())))
                         .flatMap(fresh -> fresh.doctor().id().equals(old.doctor().id())
+                                // Same doctor, same department: invalidating the new appointment's department covers both.
                                 ? Mono.just(fresh)
                                 : Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "SLOT_OF_OTHER_DOCTOR",
-                                        "Slot of another doctor", "A reschedule keeps the doctor; cancel and book to change doctor")))
-                        .as(tx::transactional)
-                        .flatMap(fresh -> cache.invalidate(old.department().id()).thenReturn(fresh)));
+                                        "Slot of another doctor", "A reschedule keeps the doctor; cancel and book to change doctor"))));
+        return rateLimiter.acquire(citizenId)
+                .then(idem == null
+                        ? moved.as(tx::transactional).map(a -> ResponseEntity.status(HttpStatus.CREATED).body((Object) a))
+                        : idempotency.execute(idem, 201, fresh -> moved))
+                .flatMap(this::invalidateAfterCommit);
     }
 
     // ---------------------------------------------------------------- staff

@@ -31,6 +31,16 @@ class AccountSeeding {
     static final String DEMO_NAME = "张三";
     /** The example number printed in GB 11643-1999 itself: valid, and nobody's real identity. */
     static final String DEMO_ID_NUMBER = "11010519491231002X";
+    /**
+     * Demo staff accounts (plain citizens here; the modules that employ them, such as participation's departments,
+     * recognise them by phone when they are registered). Local profile only.
+     */
+    static final String DEMO_STAFF_PASSWORD = "OneStop-Staff-1";
+
+    record DemoStaff(String phone, String realName) {}
+
+    static final java.util.List<DemoStaff> DEMO_STAFF = java.util.List.of(
+            new DemoStaff("13800138001", "李四"), new DemoStaff("13800138002", "王芳"));
 
     private final CitizenAccounts accounts;
     private final CitizenProperties properties;
@@ -56,7 +66,14 @@ class AccountSeeding {
                                 created ? " created" : "", DEMO_PHONE, DEMO_PASSWORD))
                         .then()
                 : Mono.empty();
-        running = admin.then(demo)
+        Mono<Void> staff = local && properties.demo().enabled()
+                ? reactor.core.publisher.Flux.fromIterable(DEMO_STAFF)
+                        .concatMap(s -> accounts.ensureAccount(s.phone(), DEMO_STAFF_PASSWORD, s.realName(), null, Set.of(Role.CITIZEN))
+                                .doOnNext(created -> log.info("Demo staff {}{}: phone {} password {}", s.realName(),
+                                        created ? " created" : "", s.phone(), DEMO_STAFF_PASSWORD)))
+                        .then()
+                : Mono.empty();
+        running = admin.then(demo).then(staff)
                 .subscribe(null, e -> log.error("Seeding the admin or demo accounts failed", e));
     }
 

@@ -77,6 +77,23 @@ class DeliveryStore {
                 .as(tx::transactional);
     }
 
+    /** Records a delivery skipped from the start (quiet hours); emits whether it is new (a redelivery finds it). */
+    Mono<Boolean> skip(UUID notificationId, String channel, String target, UUID citizenId, String detail, Instant now) {
+        return db.sql("""
+                        INSERT INTO notification_deliveries (notification_id, channel, target, citizen_id, status, detail, created_at)
+                        VALUES (:n, :ch, :t, :c, 'SKIPPED', :d, :now)
+                        ON CONFLICT DO NOTHING""")
+                .bind("n", notificationId)
+                .bind("ch", channel)
+                .bind("t", target)
+                .bind("c", citizenId)
+                .bind("d", detail)
+                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1);
+    }
+
     /** Records the end of a delivery (or a failed attempt, when {@code status} stays PENDING). */
     Mono<Void> record(UUID notificationId, String channel, String target, Status status, @Nullable String detail, Instant now) {
         var spec = db.sql("""

@@ -19,16 +19,19 @@ record Preferences(Map<String, Set<Channel>> channels, @Nullable LocalTime quiet
     enum Channel { IN_APP, WEB_PUSH, SMS }
 
     static final List<String> KNOWN_TYPES = List.of("BILL_ISSUED", "BILL_DUE_SOON", "PAYMENT_SUCCEEDED", "PAYMENT_REFUNDED",
-            "APPOINTMENT_BOOKED", "APPOINTMENT_REMINDER", "APPOINTMENT_CANCELLED_BY_HOSPITAL", "BUS_APPROACHING");
+            "APPOINTMENT_BOOKED", "APPOINTMENT_REMINDER", "APPOINTMENT_CANCELLED_BY_HOSPITAL", "BUS_APPROACHING",
+            "ACCOUNT_LINK_CHANGED");
     static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
     static final int DEFAULT_SMS_CAP = 3;
 
-    /** Every type to the inbox and Web Push; a hospital's cancellation also by SMS; no quiet hours; 3 texts a day. */
+    /**
+     * Every type to the inbox and Web Push; no quiet hours; 3 texts a day once the citizen chooses SMS for a type.
+     * SMS is opt-in: a text costs the city money and reaches a phone the citizen may share, so only they turn it on.
+     */
     static Preferences defaults() {
         Map<String, Set<Channel>> channels = new java.util.LinkedHashMap<>();
         for (String type : KNOWN_TYPES) {
-            channels.put(type, type.equals("APPOINTMENT_CANCELLED_BY_HOSPITAL")
-                    ? Set.of(Channel.IN_APP, Channel.WEB_PUSH, Channel.SMS) : Set.of(Channel.IN_APP, Channel.WEB_PUSH));
+            channels.put(type, Set.of(Channel.IN_APP, Channel.WEB_PUSH));
         }
         return new Preferences(Map.copyOf(channels), null, null, DEFAULT_ZONE, DEFAULT_SMS_CAP);
     }

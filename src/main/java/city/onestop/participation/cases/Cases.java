@@ -3,6 +3,7 @@ package city.onestop.participation.cases;
 import city.onestop.participation.CaseUpdated;
 import city.onestop.participation.forwarding.HotlineEndpoint;
 import city.onestop.platform.AuditLog;
+import city.onestop.platform.Outbox;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.RateLimiter;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -77,14 +77,14 @@ public class Cases {
     private final Idempotency idempotency;
     private final RateLimiter rateLimiter;
     private final AuditLog audit;
-    private final ApplicationEventPublisher events;
+    private final Outbox outbox;
     private final TransactionalOperator tx;
     private final ParticipationProperties properties;
     private final Clock clock;
     private final HotlineEndpoint hotline;
 
     Cases(HotlineEndpoint hotline, CaseStore store, Departments departments, Routing routing, CalendarStore calendars, Idempotency idempotency,
-            RateLimiter rateLimiter, AuditLog audit, ApplicationEventPublisher events, ReactiveTransactionManager txManager,
+            RateLimiter rateLimiter, AuditLog audit, Outbox outbox, ReactiveTransactionManager txManager,
             ParticipationProperties properties, Clock clock) {
         this.hotline = hotline;
         this.store = store;
@@ -94,7 +94,7 @@ public class Cases {
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
         this.audit = audit;
-        this.events = events;
+        this.outbox = outbox;
         this.tx = TransactionalOperator.create(txManager);
         this.properties = properties;
         this.clock = clock;
@@ -118,28 +118,29 @@ public class Cases {
                     .flatMap(category -> routing.route(citizenId, category, request.subject()))
                     .zipWith(calendars.calendar())
                     .flatMap(routed -> idempotency.execute(idem, 201, fresh -> create(citizenId, request, routed.getT1(), routed.getT2(), null)
-                            .flatMap(id -> view(id, true))))
-                    .flatMap(response -> {
-                        if (response.getBody() instanceof CaseView v) publish(v, v.timeline().get(0).id(), "SUBMITTED", null);
-                        return Mono.just(response);
-                    });
+                            .flatMap(id -> view(id, true))
+                            .flatMap(v -> announce(v, v.timeline().get(0).id(), "SUBMITTED", null).thenReturn(v))));
         });
     }
 
     /**
-     * Writes a follow-up case opened by the system (a low rating) inside the caller's transaction; call
-     * {@link #announceSubmitted} after the commit.
+     * Writes a follow-up case opened by the system (a low rating) inside the caller's transaction, with its SUBMITTED
+     * event in the outbox.
      */
     public Mono<UUID> createFollowUp(UUID citizenId, NewCase request, UUID departmentId, UUID followUpOf) {
         return departments.findDepartment(departmentId)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no department " + departmentId)))
                 .zipWith(calendars.calendar())
-                .flatMap(t -> create(citizenId, request, t.getT1(), t.getT2(), followUpOf));
+                .flatMap(t -> create(citizenId, request, t.getT1(), t.getT2(), followUpOf))
+                .flatMap(id -> view(id, false).flatMap(v -> announce(v, v.timeline().get(0).id(), "SUBMITTED", null)).thenReturn(id));
     }
 
-    /** Publishes the SUBMITTED event of a case written by {@link #createFollowUp}, once its transaction committed. */
+    /**
+     * The case written by {@link #createFollowUp}, after its commit. Its SUBMITTED event went into the outbox with it
+     * (so nothing is published here any more); kept for the callers that read the case back.
+     */
     public Mono<CaseView> announceSubmitted(UUID caseId) {
-        return view(caseId, false).doOnNext(v -> publish(v, v.timeline().get(0).id(), "SUBMITTED", null));
+        return view(caseId, false);
     }
 
     /** The department of a case (for ratings), with the case's submitter and status. */
@@ -435,9 +436,10 @@ public class Cases {
                 .switchIfEmpty(Mono.defer(() -> explain(id, scope, verb).then(Mono.empty())))
                 .flatMap(changed -> store.appendEvent(new CaseStore.Event(id, now, actorId, actorKind, kind, changed.before(), change.to(),
                                 eventDepartment == null ? changed.departmentId() : eventDepartment, note))
-                        .flatMap(eventId -> audit.record(entry(actorId, actorKind, action, id)).then(alsoInTransaction).thenReturn(eventId)))
-                .as(tx::transactional)
-                .flatMap(eventId -> view(id, "STAFF".equals(actorKind)).doOnNext(v -> publish(v, eventId, kind, note)));
+                        .flatMap(eventId -> audit.record(entry(actorId, actorKind, action, id)).then(alsoInTransaction)
+                                .then(view(id, "STAFF".equals(actorKind)))
+                                .flatMap(v -> announce(v, eventId, kind, note).thenReturn(v))))
+                .as(tx::transactional);
     }
 
     /** Why a conditional update matched nothing: not the caller's case (404), or not in a state for it (409). */
@@ -459,8 +461,9 @@ public class Cases {
                 AuditLog.Outcome.SUCCESS);
     }
 
-    private void publish(CaseView v, long eventId, String kind, String note) {
-        events.publishEvent(new CaseUpdated(eventId, v.id(), v.reference(), v.submitterId(), kind, v.status().name(), v.title(),
+    /** The change's event, in the outbox within the change's transaction (the submitter is told even after a crash). */
+    private Mono<Void> announce(CaseView v, long eventId, String kind, String note) {
+        return outbox.append(new CaseUpdated(eventId, v.id(), v.reference(), v.submitterId(), kind, v.status().name(), v.title(),
                 v.department().name(), v.department().nameEn(), note, clock.instant()));
     }
 

@@ -3,13 +3,13 @@ package city.onestop.participation.cases;
 import city.onestop.participation.CaseOverdue;
 import city.onestop.participation.CaseUpdated;
 import city.onestop.platform.AuditLog;
+import city.onestop.platform.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -40,17 +40,17 @@ class Escalation {
     private final CaseStore store;
     private final Departments departments;
     private final AuditLog audit;
-    private final ApplicationEventPublisher events;
+    private final Outbox outbox;
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    Escalation(DatabaseClient db, CaseStore store, Departments departments, AuditLog audit, ApplicationEventPublisher events,
+    Escalation(DatabaseClient db, CaseStore store, Departments departments, AuditLog audit, Outbox outbox,
             ReactiveTransactionManager txManager, Clock clock) {
         this.db = db;
         this.store = store;
         this.departments = departments;
         this.audit = audit;
-        this.events = events;
+        this.outbox = outbox;
         this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
     }
@@ -81,7 +81,8 @@ class Escalation {
                                     what + " was due " + due))
                             .flatMap(eventId -> audit.record(new AuditLog.AuditEntry(null, null, "CASE_ESCALATED", "case:" + caseId,
                                             AuditLog.Outcome.SUCCESS))
-                                    .thenReturn(new Flagged(caseId, eventId, due, status.name())));
+                                    .thenReturn(new Flagged(caseId, eventId, due, status.name())))
+                            .flatMap(f -> announce(f).thenReturn(f));
                 })
                 .collectList();
         return db.sql("SELECT pg_try_advisory_xact_lock(:key) AS locked")
@@ -93,19 +94,19 @@ class Escalation {
                 .flatMap(result -> {
                     @SuppressWarnings("unchecked")
                     List<Flagged> flagged = (List<Flagged>) result[1];
-                    return Flux.fromIterable(flagged).concatMap(this::announce).then(Mono.just(
-                            new Run((Boolean) result[0], flagged.stream().map(Flagged::caseId).toList())));
+                    return Mono.just(new Run((Boolean) result[0], flagged.stream().map(Flagged::caseId).toList()));
                 });
     }
 
-    /** After the commit: the submitter's notice and the staff's. */
+    /** In the escalation's transaction: the submitter's notice and the staff's, through the outbox. */
     private Mono<Void> announce(Flagged f) {
-        return store.findCase(f.caseId()).zipWhen(c -> departments.staffOf(c.department().id())).doOnNext(t -> {
+        return store.findCase(f.caseId()).zipWhen(c -> departments.staffOf(c.department().id())).flatMap(t -> {
             CaseRow c = t.getT1();
-            events.publishEvent(new CaseUpdated(f.eventId(), c.id(), c.reference(), c.citizenId(), "OVERDUE", c.status().name(), c.title(),
-                    c.department().name(), c.department().nameEn(), null, clock.instant()));
-            events.publishEvent(new CaseOverdue(f.eventId(), c.id(), c.reference(), c.title(), c.department().name(), f.dueAt(), t.getT2()));
-        }).then();
+            return outbox.append(new CaseUpdated(f.eventId(), c.id(), c.reference(), c.citizenId(), "OVERDUE", c.status().name(),
+                            c.title(), c.department().name(), c.department().nameEn(), null, clock.instant()))
+                    .then(outbox.append(new CaseOverdue(f.eventId(), c.id(), c.reference(), c.title(), c.department().name(), f.dueAt(),
+                            t.getT2())));
+        });
     }
 
     @Scheduled(fixedDelayString = "${onestop.participation.escalation-interval:5m}",

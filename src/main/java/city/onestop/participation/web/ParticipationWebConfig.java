@@ -11,6 +11,6 @@ class ParticipationWebConfig {
     @Bean
     PublicPaths participationPublicPaths() {
         return PublicPaths.get("/api/v1/participation/departments", "/api/v1/participation/categories", "/api/v1/public/cases",
-                "/api/v1/public/cases/stats", "/api/v1/public/ratings");
+                "/api/v1/public/cases/stats", "/api/v1/public/ratings", "/api/v1/participation/calendar/*");
     }
 }

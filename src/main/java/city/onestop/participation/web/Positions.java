@@ -1,29 +1,19 @@
 package city.onestop.participation.web;
 
-import city.onestop.platform.Cursors;
-import city.onestop.platform.ProblemException;
+import city.onestop.platform.Keyset;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Keyset positions inside participation's cursors: {@code <instant or "none">|<uuid>}. */
+/** Participation's keyset positions (an instant or none, and an id) in the platform's one cursor format, {@link Keyset}. */
 record Positions(Instant at, UUID id) {
 
-    static final String NONE = "none";
-
     static Positions decode(String cursor) {
-        if (cursor == null) return new Positions(null, null);
-        String text = Cursors.decode(cursor);
-        int bar = text.indexOf('|');
-        try {
-            if (bar < 0) throw new IllegalArgumentException("no separator");
-            String at = text.substring(0, bar);
-            return new Positions(NONE.equals(at) ? null : Instant.parse(at), UUID.fromString(text.substring(bar + 1)));
-        } catch (RuntimeException e) {
-            throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-        }
+        Keyset.Position p = Keyset.decode(cursor);
+        if (p == null) return new Positions(null, null);
+        return new Positions(p.instant(), p.uuid());
     }
 
     static String position(Instant at, UUID id) {
-        return (at == null ? NONE : at.toString()) + "|" + id;
+        return Keyset.position(at, id);
     }
 }

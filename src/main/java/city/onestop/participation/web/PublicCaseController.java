@@ -2,6 +2,7 @@ package city.onestop.participation.web;
 
 import city.onestop.participation.publication.Publication;
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -48,18 +49,14 @@ class PublicCaseController {
         int size = Cursors.limit(limit);
         Instant at = null;
         String reference = null;
-        if (cursor != null) {
-            String text = Cursors.decode(cursor);
-            int bar = text.indexOf('|');
-            try {
-                at = Instant.parse(text.substring(0, bar));
-                reference = text.substring(bar + 1);
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-            }
+        Keyset.Position after = Keyset.decode(cursor);
+        if (after != null) {
+            at = after.instant();
+            reference = after.tie();
+            if (at == null) throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
         }
         return publication.listPublished(departmentId, category, at, reference, size)
-                .map(rows -> Page.of(rows, size, c -> c.repliedAt().toInstant() + "|" + c.reference()));
+                .map(rows -> Page.of(rows, size, c -> Keyset.position(c.repliedAt().toInstant(), c.reference())));
     }
 
     @GetMapping("/stats")

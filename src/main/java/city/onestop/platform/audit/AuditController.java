@@ -1,6 +1,7 @@
 package city.onestop.platform.audit;
 
 import city.onestop.platform.Cursors;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
@@ -74,7 +75,8 @@ class AuditController {
         if (action != null) where.add("action = :action");
         if (from != null) where.add("occurred_at >= :from");
         if (to != null) where.add("occurred_at < :to");
-        Long before = cursor == null ? null : Cursors.decodeLong(cursor);
+        Keyset.Position after = Keyset.decode(cursor);
+        Long before = after == null ? null : after.number();
         if (before != null) where.add("id < :before");
         DatabaseClient.GenericExecuteSpec spec =
                 db.sql("SELECT * FROM audit_log WHERE " + String.join(" AND ", where) + " ORDER BY id DESC LIMIT :n")
@@ -85,6 +87,6 @@ class AuditController {
         if (to != null) spec = spec.bind("to", to);
         if (before != null) spec = spec.bind("before", before);
         return spec.map(AuditRow::from).all().map(AuditEvent::of).collectList()
-                .map(rows -> Page.of(rows, n, e -> Long.toString(e.id())));
+                .map(rows -> Page.of(rows, n, e -> Keyset.position(null, e.id())));
     }
 }

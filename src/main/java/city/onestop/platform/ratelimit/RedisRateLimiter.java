@@ -23,7 +23,7 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> ACQUIRE = RedisScript.of("""
+    private static final RedisScript<List> ACQUIRE = city.onestop.platform.LuaScripts.of("""
             local n = redis.call('INCR', KEYS[1])
             local ttl = redis.call('PTTL', KEYS[1])
             if n == 1 or ttl < 0 then
@@ -34,7 +34,7 @@ public final class RedisRateLimiter implements RateLimiter {
             """, List.class);
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> FAILURE = RedisScript.of("""
+    private static final RedisScript<List> FAILURE = city.onestop.platform.LuaScripts.of("""
             local locked = redis.call('PTTL', KEYS[2])
             if locked > 0 then
               return {-1, locked}

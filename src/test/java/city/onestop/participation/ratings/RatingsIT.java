@@ -9,8 +9,10 @@ import city.onestop.billing.BillingFixtures;
 import city.onestop.billing.ProviderFake;
 import city.onestop.billing.Utility;
 import city.onestop.billing.provider.ProviderEndpoint;
+import city.onestop.booking.BookingFixture;
 import city.onestop.participation.ParticipationFixture;
 import city.onestop.platform.AccessTokens;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ class RatingsIT {
     @Autowired AccessTokens tokens;
     @Autowired DatabaseClient db;
     @Autowired ProviderEndpoint endpoint;
+    @Autowired Clock clock;
 
     ParticipationFixture fx;
 
@@ -123,5 +126,35 @@ class RatingsIT {
         problem(rate(fx.citizen(), "PAYMENT", payment.get("id"), 5, null), HttpStatus.UNPROCESSABLE_CONTENT, "SUBJECT_NOT_FOUND");
         problem(rate(citizen, "APPOINTMENT", UUID.randomUUID(), 5, null), HttpStatus.UNPROCESSABLE_CONTENT, "SUBJECT_NOT_FOUND");
         problem(rate(citizen, "CASE", UUID.randomUUID(), 9, null), HttpStatus.BAD_REQUEST, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void aFulfilledAppointmentIsRatedForItsHospitalOnceAndNotBefore() {
+        BookingFixture booking = new BookingFixture(web, tokens, db, clock);
+        BookingFixture.Hospital h = booking.hospital();
+        UUID slot = booking.session(h, 1, 1).slotIds().get(0);
+        var patient = fx.citizen();
+        UUID appointment = booking.bookOk(patient.token(), slot);
+
+        // Booked but not yet seen: nothing to rate.
+        problem(rate(patient, "APPOINTMENT", appointment, 4, null), HttpStatus.UNPROCESSABLE_CONTENT, "NOT_RATEABLE_YET");
+        web.post().uri("/api/v1/booking/staff/appointments/{id}/check-in", appointment).headers(x -> x.setBearerAuth(h.staff()))
+                .exchange().expectStatus().isOk();
+        web.post().uri("/api/v1/booking/staff/appointments/{id}/fulfil", appointment).headers(x -> x.setBearerAuth(h.staff()))
+                .exchange().expectStatus().isOk();
+
+        // Someone else's visit is not theirs to rate.
+        problem(rate(fx.citizen(), "APPOINTMENT", appointment, 5, null), HttpStatus.UNPROCESSABLE_CONTENT, "SUBJECT_NOT_FOUND");
+        Map<String, Object> poor = map(rate(patient, "APPOINTMENT", appointment, 2, "候诊两小时").expectStatus().isCreated());
+        problem(rate(patient, "APPOINTMENT", appointment, 5, null), HttpStatus.CONFLICT, "ALREADY_RATED");
+
+        // The poor score opened a follow-up for the hospital's own department, which the module made on first use.
+        Map<String, Object> followUp = fx.get(patient, poor.get("followUpCaseId"));
+        assertThat(followUp.get("category")).isEqualTo("HEALTHCARE");
+        assertThat(followUp.get("text")).isEqualTo("候诊两小时");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> department = (Map<String, Object>) followUp.get("department");
+        assertThat(department.get("code")).isEqualTo("HOSPITAL:" + h.id());
+        assertThat(fx.count("SELECT count(*) FROM participation_ratings WHERE subject_id = :p0", appointment)).isEqualTo(1);
     }
 }

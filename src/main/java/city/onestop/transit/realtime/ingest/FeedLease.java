@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  */
 final class FeedLease {
 
-    private static final RedisScript<Long> RENEW = RedisScript.of(
+    private static final RedisScript<Long> RENEW = city.onestop.platform.LuaScripts.of(
             """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -23,7 +23,7 @@ final class FeedLease {
             """,
             Long.class);
 
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
+    private static final RedisScript<Long> RELEASE = city.onestop.platform.LuaScripts.of(
             """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('DEL', KEYS[1])

@@ -42,7 +42,7 @@ public class LiveState implements SmartLifecycle {
      * Writes the snapshot only if its version is newer than the stored one, then announces it; atomic, so a
      * leader that lost its lease mid-poll cannot put an older feed back.
      */
-    private static final RedisScript<Long> WRITE_IF_NEWER = RedisScript.of(
+    private static final RedisScript<Long> WRITE_IF_NEWER = city.onestop.platform.LuaScripts.of(
             """
             local current = tonumber(redis.call('GET', KEYS[2]) or '-1')
             if tonumber(ARGV[2]) <= current then return 0 end

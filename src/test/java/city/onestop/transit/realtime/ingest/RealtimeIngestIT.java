@@ -66,6 +66,21 @@ class RealtimeIngestIT {
         agency.serve("/alerts.pb", ShiftedCapture.shifted("Alerts.pb", headerAt));
     }
 
+    @org.springframework.beans.factory.annotation.Value("${spring.data.redis.url:}") String redisUrl;
+    @org.springframework.beans.factory.annotation.Value("${spring.data.redis.port:6379}") int redisPort;
+
+    /** How many connections listen to the change announcements, asked of Redis itself (PUBSUB NUMSUB). */
+    private long changeSubscribers() {
+        io.lettuce.core.RedisURI uri = redisUrl.isBlank() ? io.lettuce.core.RedisURI.create("127.0.0.1", redisPort)
+                : io.lettuce.core.RedisURI.create(redisUrl);
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            return connection.sync().pubsubNumsub(RedisKeys.CHANGES_CHANNEL).getOrDefault(RedisKeys.CHANGES_CHANNEL, 0L);
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private List<FeedHealth> run(FeedLoop loop) {
         List<FeedHealth> polls = new CopyOnWriteArrayList<>();
         running.add(loop.run().subscribe(polls::add));
@@ -79,8 +94,12 @@ class RealtimeIngestIT {
         LiveFeedProperties.Feed feed = feed();
         // Instance B: its own near cache, fed only by the announcements instance A publishes.
         LiveState b = new LiveState(redis, connections, json, clock, properties);
+        long listening = changeSubscribers();
         b.start();
         try {
+            // B subscribes asynchronously; an announcement A made before that would never reach it (the capture
+            // then answers 304 and nothing changes), so A starts only once Redis counts B's subscription.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> changeSubscribers() > listening);
             run(poller.loop(feed, "instance-a", state));
 
             List<Node> vehicles = HalifaxCapture.text("VehiclePositions").all("entity");
