@@ -34,9 +34,15 @@ public class CurrentVersions {
     /** How long a client should wait before asking again for a stop of a feed whose first import runs. */
     public static final long LOADING_RETRY_AFTER_SECONDS = 5;
 
-    private final AtomicReference<Map<String, FeedVersion>> current = new AtomicReference<>(Map.of());
-    /** Feeds without a current version whose (first) import is running, on any instance. */
-    private final AtomicReference<java.util.Set<String>> loading = new AtomicReference<>(java.util.Set.of());
+    /**
+     * The current versions, and the feeds without one whose (first) import is running on any instance, as read by
+     * the refresh numbered {@code ticket}.
+     */
+    private record Known(long ticket, Map<String, FeedVersion> current, java.util.Set<String> loading) {}
+
+    private final AtomicReference<Known> known = new AtomicReference<>(new Known(0, Map.of(), java.util.Set.of()));
+    /** Refreshes are numbered as they start; a result is applied only if no later-started one was applied first. */
+    private final java.util.concurrent.atomic.AtomicLong refreshesStarted = new java.util.concurrent.atomic.AtomicLong();
     private final Disposable.Composite running = Disposables.composite();
 
     CurrentVersions(DatabaseClient db, ReactiveStringRedisTemplate redis) {
@@ -68,10 +74,25 @@ public class CurrentVersions {
     }
 
     public Map<String, FeedVersion> snapshot() {
-        return current.get();
+        return known.get().current();
     }
 
+    /**
+     * Reads the current versions and the running first imports. Refreshes overlap (the 10 s loop, a local switch, a
+     * message from another instance): a slower one that started earlier must not overwrite a newer result, or a feed
+     * that was just switched would vanish from the snapshot (answering 503/404) and its timetable be evicted.
+     */
     public Mono<Void> refresh() {
+        return Mono.defer(() -> {
+            long ticket = refreshesStarted.incrementAndGet();
+            return read().doOnNext(t -> {
+                Known read = new Known(ticket, Map.copyOf(t.getT1()), java.util.Set.copyOf(t.getT2()));
+                known.accumulateAndGet(read, (was, now) -> now.ticket() > was.ticket() ? now : was);
+            }).then();
+        });
+    }
+
+    private Mono<reactor.util.function.Tuple2<Map<String, FeedVersion>, java.util.Set<String>>> read() {
         Mono<Map<String, FeedVersion>> versions = db.sql("select f.feed_id, f.current_version, v.timezone from transit_feed f "
                         + "join transit_feed_version v on v.version_id = f.current_version")
                 .map(r -> new FeedVersion(r.get("feed_id", String.class), r.get("current_version", Long.class),
@@ -83,17 +104,13 @@ public class CurrentVersions {
                 .map(r -> r.get("feed_id", String.class))
                 .all()
                 .collect(Collectors.toSet());
-        return Mono.zip(versions, firstImports)
-                .doOnNext(t -> {
-                    current.set(Map.copyOf(t.getT1()));
-                    loading.set(java.util.Set.copyOf(t.getT2()));
-                })
-                .then();
+        return Mono.zip(versions, firstImports);
     }
 
     /** True while the feed has no current version and its first import runs (here or on another instance). */
     public boolean isLoading(String feedId) {
-        return loading.get().contains(feedId) && !current.get().containsKey(feedId);
+        Known k = known.get();
+        return k.loading().contains(feedId) && !k.current().containsKey(feedId);
     }
 
     /**
@@ -112,13 +129,12 @@ public class CurrentVersions {
 
     /** An import of a feed started here: a feed without a version answers "loading" at once, everywhere. */
     public Mono<Void> importStarted(String feedId) {
-        if (!current.get().containsKey(feedId)) {
-            loading.getAndUpdate(s -> {
-                var copy = new java.util.HashSet<>(s);
-                copy.add(feedId);
-                return java.util.Set.copyOf(copy);
-            });
-        }
+        known.getAndUpdate(k -> {
+            if (k.current().containsKey(feedId)) return k;
+            var copy = new java.util.HashSet<>(k.loading());
+            copy.add(feedId);
+            return new Known(k.ticket(), k.current(), java.util.Set.copyOf(copy));
+        });
         return switched(feedId);
     }
 

@@ -136,6 +136,7 @@ class LiveController {
         Instant now = clock.instant();
         return views(FeedKind.ALERTS).map(views -> items(
                 LiveQueries.activeAlerts(views.stream().map(LiveView::snapshot).toList(), now, stopId, routeId),
+                LiveQueries.AlertItem::feedId,
                 views,
                 now));
     }
@@ -149,6 +150,7 @@ class LiveController {
                         properties.realtime().vehicleMaxAge(),
                         filter,
                         (feedId, v) -> boards.place(feedId, v, now)),
+                LiveQueries.LiveVehicle::feedId,
                 views,
                 now));
     }
@@ -180,9 +182,18 @@ class LiveController {
 
     private record Read(@Nullable LiveView view, @Nullable Throwable error) {}
 
-    private static <T> Items<T> items(List<T> items, List<LiveView> views, Instant now) {
-        Long age = views.stream().map(v -> v.age().toSeconds()).max(Long::compare).orElse(null);
-        boolean stale = views.stream().anyMatch(LiveView::stale);
+    /**
+     * A list with the age of the data it comes from: the feeds its items come from, or every feed read when it is
+     * empty (an empty list from a stale feed is as untrustworthy as a full one), so another city's feed going quiet
+     * doesn't mark this line's buses stale.
+     */
+    private static <T> Items<T> items(List<T> items, java.util.function.Function<T, String> feedOf, List<LiveView> views, Instant now) {
+        Set<String> sources = new java.util.HashSet<>();
+        items.forEach(i -> sources.add(feedOf.apply(i)));
+        List<LiveView> from = sources.isEmpty() ? views
+                : views.stream().filter(v -> sources.contains(v.snapshot().feedId())).toList();
+        Long age = from.stream().map(v -> v.age().toSeconds()).max(Long::compare).orElse(null);
+        boolean stale = from.stream().anyMatch(LiveView::stale);
         return new Items<>(items, now, age, stale);
     }
 
