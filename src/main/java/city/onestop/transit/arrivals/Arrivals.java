@@ -147,7 +147,7 @@ public final class Arrivals {
             return new Progress(plan.stops().get(statedIndex).distanceMeters(), statedIndex);
         }
         Double hint = lastProgressMeters == null ? scheduledProgress(plan, now, delaySeconds).distanceMeters() : null;
-        double along = plan.shape().project(v.lat(), v.lon(), lastProgressMeters, hint).distanceMeters();
+        double along = plan.shape().project(v.lat(), v.lon(), lastProgressMeters, hint, v.bearing() == null ? null : v.bearing().doubleValue()).distanceMeters();
         if (statedIndex >= 0) {
             // IN_TRANSIT_TO / INCOMING_AT stop k: the vehicle is between stop k-1 and stop k, whatever the GPS says.
             double lo = statedIndex == 0 ? 0 : plan.stops().get(statedIndex - 1).distanceMeters();
@@ -212,29 +212,78 @@ public final class Arrivals {
         if (vehicle != null && (vehicle.timestamp() == null || vehicle.timestamp().isBefore(oldest))) vehicle = null;
 
         PlannedStop mine = plan.stops().get(myIndex);
-        StopPrediction p = predict(plan, update).stops().get(myIndex);
+        Predictions predictions = predict(plan, update);
+        StopPrediction p = predictions.stops().get(myIndex);
         if (p.status() == ArrivalStatus.CANCELED || p.status() == ArrivalStatus.SKIPPED) {
             if (now.isAfter(mine.scheduledArrival().plus(passedGrace))) return Optional.empty();
             return Optional.of(new Arrival(plan.tripId(), mine.stopId(), mine.scheduledArrival(), null, null,
                     p.status(), null, null, null, null));
         }
-        Instant best = p.predictedArrival() != null ? p.predictedArrival() : mine.scheduledArrival();
+        Instant predicted = p.predictedArrival();
+        Integer delay = p.delaySeconds();
         Integer stopsAway = null;
         Double metres = null;
         ArrivalStatus status = p.status();
         if (vehicle != null) {
-            int delay = p.delaySeconds() != null ? p.delaySeconds() : 0;
-            Progress progress = progress(plan, vehicle, lastProgressMeters, now, delay);
+            // Where the schedule expects the bus, shifted by the delay the update gives anywhere on the trip (the
+            // stop itself may be one the update no longer lists): the right pass of a loop for a late bus.
+            Integer known = delay != null ? delay : firstDelay(predictions);
+            Progress progress = progress(plan, vehicle, lastProgressMeters, now, known == null ? 0 : known);
             stopsAway = myIndex - progress.nextStopIndex();
             metres = mine.distanceMeters() - progress.distanceMeters();
-            if (stopsAway < 0) status = ArrivalStatus.PASSED;
+            if (stopsAway < 0) {
+                status = ArrivalStatus.PASSED;
+            } else if (predicted == null || predicted.isBefore(now.minus(passedGrace))) {
+                // The vehicle hasn't reached this stop and nothing predicts it (no update, or one that has already
+                // dropped the stop), or the prediction says it came and went long ago while its position says it
+                // hasn't: it runs as late as it is where it is now, and it cannot arrive in the past.
+                int late = delayAt(plan, progress.distanceMeters(), now);
+                Instant estimate = mine.scheduledArrival().plusSeconds(late);
+                predicted = estimate.isBefore(now) ? now : estimate;
+                delay = late;
+                status = ArrivalStatus.PREDICTED;
+            }
         }
+        Instant best = predicted != null ? predicted : mine.scheduledArrival();
         if (now.isAfter(best.plus(passedGrace)) && (status == ArrivalStatus.PASSED || vehicle == null)) {
             return Optional.empty();
         }
-        return Optional.of(new Arrival(plan.tripId(), mine.stopId(), mine.scheduledArrival(), p.predictedArrival(),
-                p.delaySeconds(), status, vehicle == null ? null : vehicle.vehicleId(), stopsAway, metres,
+        return Optional.of(new Arrival(plan.tripId(), mine.stopId(), mine.scheduledArrival(), predicted,
+                delay, status, vehicle == null ? null : vehicle.vehicleId(), stopsAway, metres,
                 vehicle == null ? null : vehicle.timestamp()));
+    }
+
+    /** The delay of the first stop an update predicts (the agency's view of the trip), or null. */
+    private static @Nullable Integer firstDelay(Predictions predictions) {
+        for (StopPrediction s : predictions.stops()) {
+            if (s.delaySeconds() != null) return s.delaySeconds();
+        }
+        return null;
+    }
+
+    /**
+     * How late a vehicle at {@code distanceMeters} along the trip runs at {@code now}: now minus the time the
+     * schedule has it there (interpolated between the stops around it). Before the first stop it has not left, so
+     * it is not early: the delay is then never negative.
+     */
+    static int delayAt(TripPlan plan, double distanceMeters, Instant now) {
+        List<PlannedStop> stops = plan.stops();
+        PlannedStop first = stops.get(0);
+        if (distanceMeters <= first.distanceMeters()) {
+            return (int) Math.max(0, Duration.between(first.scheduledDeparture(), now).toSeconds());
+        }
+        Instant there = stops.get(stops.size() - 1).scheduledArrival();
+        for (int i = 1; i < stops.size(); i++) {
+            PlannedStop prev = stops.get(i - 1), next = stops.get(i);
+            if (distanceMeters <= next.distanceMeters()) {
+                double span = next.distanceMeters() - prev.distanceMeters();
+                double f = span <= 0 ? 1 : (distanceMeters - prev.distanceMeters()) / span;
+                long run = Duration.between(prev.scheduledDeparture(), next.scheduledArrival()).toMillis();
+                there = prev.scheduledDeparture().plusMillis(Math.round(f * run));
+                break;
+            }
+        }
+        return (int) Duration.between(there, now).toSeconds();
     }
 
     /**

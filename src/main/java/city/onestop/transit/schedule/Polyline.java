@@ -16,6 +16,8 @@ public final class Polyline {
     static final double MAX_OFFSET_METERS = 150;
     /** Candidates this close to the best are equally good; the tie is broken by progress, not by noise. */
     private static final double TIE_METERS = 20;
+    /** Nearer together than this along the shape, two near stretches are one pass. */
+    static final double PASS_GAP_METERS = 60;
 
     private final double[] lats;
     private final double[] lons;
@@ -80,6 +82,16 @@ public final class Polyline {
      *     candidates, the one closest to the hint wins
      */
     public Projection project(double lat, double lon, @Nullable Double fromMeters, @Nullable Double hintMeters) {
+        return project(lat, lon, fromMeters, hintMeters, null);
+    }
+
+    /**
+     * As {@link #project(double, double, Double, Double)}, and with the vehicle's compass bearing: on a first
+     * sighting, a pass the vehicle heads along (within {@value #BEARING_AGREES_DEGREES}°) beats one it doesn't (the
+     * two sides of a loop or an out-and-back street run opposite ways), before the schedule's hint decides.
+     */
+    public Projection project(double lat, double lon, @Nullable Double fromMeters, @Nullable Double hintMeters,
+            @Nullable Double bearingDegrees) {
         int n = lats.length - 1;
         double[] along = new double[n];
         double[] offset = new double[n];
@@ -101,26 +113,40 @@ public final class Polyline {
             from = Double.NEGATIVE_INFINITY;
             best = best(offset, along, from);
         }
-        // Passes of the shape near the vehicle: runs of consecutive segments within TIE of the best. One run per
-        // time the route goes by here (a loop, an out-and-back street); its representative is its nearest point.
+        // Passes of the shape near the vehicle: runs of segments within TIE of the best, a run broken only where the
+        // shape goes more than PASS_GAP along before coming near again, or comes back the other way (a short
+        // out-and-back street is two passes). One run per time the route goes by here (a
+        // loop, an out-and-back street); its representative is its nearest point. A zigzag of a few metres (a bus
+        // bay, a kerb) is not a second pass.
         double limit = offset[best] + TIE_METERS;
         int chosen = -1;
-        int i = 0;
-        while (i < n) {
-            if (offset[i] > limit || along[i] < from) {
-                i++;
+        int rep = -1;
+        double lastAlong = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i <= n; i++) {
+            boolean near = i < n && offset[i] <= limit && along[i] >= from;
+            if (i < n && !near) continue; // a stretch away from the vehicle: the pass may resume within the gap
+            // The shape between the end of the last near segment and the start of this one.
+            if (near && rep >= 0 && distances[i] - lastAlong <= PASS_GAP_METERS && sameWay(rep, i)) {
+                if (offset[i] < offset[rep]) rep = i;
+                lastAlong = distances[i + 1];
                 continue;
             }
-            int rep = i;
-            while (i < n && offset[i] <= limit && along[i] >= from) {
-                if (offset[i] < offset[rep]) rep = i;
-                i++;
+            if (rep >= 0) {
+                if (chosen < 0) {
+                    chosen = rep; // the first pass ahead of the last progress
+                } else if (fromMeters == null) {
+                    // No progress yet: the pass the vehicle heads along, then the one the schedule expects.
+                    int agrees = agrees(rep, bearingDegrees) - agrees(chosen, bearingDegrees);
+                    if (agrees > 0 || (agrees == 0 && hintMeters != null
+                            && Math.abs(along[rep] - hintMeters) < Math.abs(along[chosen] - hintMeters))) {
+                        chosen = rep;
+                    }
+                }
+                rep = -1;
             }
-            if (chosen < 0) {
-                chosen = rep; // the first pass ahead of the last progress
-            } else if (hintMeters != null && fromMeters == null
-                    && Math.abs(along[rep] - hintMeters) < Math.abs(along[chosen] - hintMeters)) {
-                chosen = rep; // no progress yet: the pass the schedule expects
+            if (near) {
+                rep = i;
+                lastAlong = distances[i + 1];
             }
         }
         return new Projection(along[chosen], offset[chosen]);
@@ -179,6 +205,30 @@ public final class Polyline {
     /** True when the shape ends where it starts (within 50 m): a loop, whose stops ahead wrap around. */
     public boolean isClosed() {
         return Geo.distanceMeters(lats[0], lons[0], lats[lats.length - 1], lons[lons.length - 1]) < 50;
+    }
+
+    static final double BEARING_AGREES_DEGREES = 60;
+
+    /** 1 if segment {@code i} runs within {@link #BEARING_AGREES_DEGREES} of the bearing, else 0 (also without one). */
+    private int agrees(int i, @Nullable Double bearingDegrees) {
+        if (bearingDegrees == null) return 0;
+        double heading = heading(lats[i], lons[i], lats[i + 1], lons[i + 1]);
+        double diff = Math.abs(((heading - bearingDegrees) % 360 + 540) % 360 - 180);
+        return diff <= BEARING_AGREES_DEGREES ? 1 : 0;
+    }
+
+    /** Compass heading from a to b, degrees from north (local equirectangular: exact enough over one segment). */
+    private static double heading(double latA, double lonA, double latB, double lonB) {
+        double dx = (lonB - lonA) * Math.cos(Math.toRadians((latA + latB) / 2));
+        double dy = latB - latA;
+        return (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
+    }
+
+    /** Whether segments i and j run the same way: not back along each other (headings less than 135° apart). */
+    private boolean sameWay(int i, int j) {
+        double a = heading(lats[i], lons[i], lats[i + 1], lons[i + 1]);
+        double b = heading(lats[j], lons[j], lats[j + 1], lons[j + 1]);
+        return Math.abs(((a - b) % 360 + 540) % 360 - 180) < 135;
     }
 
     private static int best(double[] offset, double[] along, double from) {

@@ -107,6 +107,30 @@ class ArrivalsTests {
     }
 
     @Test
+    void aFirstSightingOnAnOutAndBackRouteTakesTheLegItsBearingRunsAlong() {
+        Polyline shape = outAndBack();
+
+        // Heading west (270°) at 300 m is the way back, whatever the schedule expects; east (90°) is the way out.
+        assertThat(shape.project(LAT, lonAt(300), null, 250.0, 270.0).distanceMeters()).isCloseTo(1_700, within(1.0));
+        assertThat(shape.project(LAT, lonAt(300), null, 1_650.0, 90.0).distanceMeters()).isCloseTo(300, within(1.0));
+        // A bearing across the street (north) says nothing: the schedule decides.
+        assertThat(shape.project(LAT, lonAt(300), null, 1_650.0, 0.0).distanceMeters()).isCloseTo(1_700, within(1.0));
+    }
+
+    @Test
+    void aBayOfAFewMetresIsOnePassNotTwo() {
+        // At 400 m the shape turns 35 m north into a bus bay, 10 m east, and back south at 410 m (80 m of shape). A bus
+        // at 403 m on the street is 3 m from where the bay begins and 7 m from where it ends: one pass, placed at its
+        // nearest point, even when the schedule expects it further on (two passes would let the hint pick the far end).
+        double north = 35 / 111_195.0;
+        double[] lats = {LAT, LAT, LAT + north, LAT + north, LAT, LAT};
+        double[] lons = {lonAt(0), lonAt(400), lonAt(400), lonAt(410), lonAt(410), lonAt(1_000)};
+        Polyline shape = new Polyline(lats, lons);
+
+        assertThat(shape.project(LAT, lonAt(403), null, 900.0).distanceMeters()).isCloseTo(400, within(1.0));
+    }
+
+    @Test
     void aVehicleFarFromTheShapeAheadIsSearchedOnTheWholeShape() {
         // Last progress says 1,900 m, but the bus is at 300 m (a new trip block reusing the vehicle, a GPS reset).
         assertThat(straight().project(LAT, lonAt(300), 1_900.0, null).distanceMeters()).isCloseTo(300, within(1.0));
@@ -120,7 +144,37 @@ class ArrivalsTests {
         assertThat(a.numberOfStopsAway()).isEqualTo(2); // next stop s2 (800 m), mine s4
         assertThat(a.distanceFromStopMeters()).isCloseTo(1_100, within(1.0));
         assertThat(a.vehicleId()).isEqualTo("bus-7");
-        assertThat(a.status()).isEqualTo(ArrivalStatus.SCHEDULED);
+        // No update: the arrival comes from the position. At 500 m the schedule has it at T0+150 s (a quarter of the
+        // way from s1 at 400 m, T0+120 s, to s2 at 800 m, T0+240 s): 150 s early, so s4 (T0+480 s) at T0+330 s.
+        assertThat(a.status()).isEqualTo(ArrivalStatus.PREDICTED);
+        assertThat(a.delaySeconds()).isEqualTo(-150);
+        assertThat(a.predictedArrival()).isEqualTo(T0.plusSeconds(330));
+    }
+
+    @Test
+    void aLateBusWithoutAnUpdateIsPredictedFromWhereItIs() {
+        // Ten minutes after T0 the bus is only at 500 m (due there at T0+150 s): 450 s late, so s4 at T0+930 s,
+        // although its scheduled time there (T0+480 s) is long gone.
+        Instant now = T0.plusSeconds(600);
+        Arrival a = Arrivals.arrivalAt(plan(), 4, null, null, vehicleAt(500, now), null, now, MAX_AGE, GRACE).orElseThrow();
+
+        assertThat(a.status()).isEqualTo(ArrivalStatus.PREDICTED);
+        assertThat(a.delaySeconds()).isEqualTo(450);
+        assertThat(a.predictedArrival()).isEqualTo(T0.plusSeconds(930));
+        assertThat(a.numberOfStopsAway()).isEqualTo(2);
+    }
+
+    @Test
+    void aPredictionInThePastGivesWayToAPositionShortOfTheStop() {
+        // The update says s4 was reached at T0+300 s; at T0+600 s the bus is at 1,500 m, short of s4 (1,600 m), where
+        // the schedule has it at T0+450 s: 150 s late, so s4 at T0+630 s.
+        Instant now = T0.plusSeconds(600);
+        TripUpdateState u = update(TripRef.TripStatus.SCHEDULED, null, atStop(5, T0.plusSeconds(300), null));
+        Arrival a = Arrivals.arrivalAt(plan(), 4, u, now, vehicleAt(1_500, now), null, now, MAX_AGE, GRACE).orElseThrow();
+
+        assertThat(a.numberOfStopsAway()).isZero();
+        assertThat(a.status()).isEqualTo(ArrivalStatus.PREDICTED);
+        assertThat(a.predictedArrival()).isEqualTo(T0.plusSeconds(630));
     }
 
     @Test

@@ -144,8 +144,13 @@ class HalifaxArrivalsTests {
             assertThat(a.numberOfStopsAway()).as(tripId).isEqualTo(3);
             assertThat(a.distanceFromStopMeters()).as(tripId)
                     .isCloseTo(stops.get(mine).distanceMeters() - vehicleMeters, within(25.0));
-            assertThat(a.predictedArrival()).as(tripId)
-                    .isEqualTo(Instant.ofEpochSecond(Long.parseLong(explicit.one("arrival").get("time"))));
+            Instant agency = Instant.ofEpochSecond(Long.parseLong(explicit.one("arrival").get("time")));
+            if (agency.isBefore(NOW.minus(Duration.ofMinutes(2)))) {
+                // The agency's time for a stop three stops ahead is long gone: its position wins, not before now.
+                assertThat(a.predictedArrival()).as(tripId).isAfterOrEqualTo(NOW);
+            } else {
+                assertThat(a.predictedArrival()).as(tripId).isEqualTo(agency);
+            }
             if (++checked == 25) break;
         }
         assertThat(checked).isEqualTo(25);

@@ -166,4 +166,48 @@ final class HalifaxStatic {
         boolean ambiguous = samples.stream().anyMatch(x -> Math.abs(x[0] - at) > 60 && x[1] <= nearest + 20);
         return new double[] {bestAlong, best, ambiguous ? 1 : 0};
     }
+
+    /**
+     * Each time the shape passes the point: {along metres, offset metres, the shape's bearing in degrees} of the
+     * nearest sample of every run of samples within 20 m of the overall nearest (a run ends where the shape goes on
+     * for more than 60 m before coming near again), nearest first. One element for a plain street; two or more where
+     * a loop or an out-and-back route passes the same place.
+     */
+    static List<double[]> passes(List<double[]> pts, double lat, double lon) {
+        List<double[]> samples = new ArrayList<>();
+        double along = 0, best = Double.MAX_VALUE;
+        for (int i = 1; i < pts.size(); i++) {
+            double[] a = pts.get(i - 1), b = pts.get(i);
+            double len = Geo.distanceMeters(a[1], a[2], b[1], b[2]);
+            int steps = Math.max(1, (int) Math.ceil(len));
+            double y = Math.sin(Math.toRadians(b[2] - a[2])) * Math.cos(Math.toRadians(b[1]));
+            double x = Math.cos(Math.toRadians(a[1])) * Math.sin(Math.toRadians(b[1]))
+                    - Math.sin(Math.toRadians(a[1])) * Math.cos(Math.toRadians(b[1])) * Math.cos(Math.toRadians(b[2] - a[2]));
+            double heading = (Math.toDegrees(Math.atan2(y, x)) + 360) % 360;
+            for (int s = 0; s <= steps; s++) {
+                double f = (double) s / steps;
+                double d = Geo.distanceMeters(lat, lon, a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]));
+                samples.add(new double[] {along + f * len, d, heading});
+                best = Math.min(best, d);
+            }
+            along += len;
+        }
+        List<double[]> runs = new ArrayList<>();
+        double[] run = null;
+        double lastAlong = Double.NEGATIVE_INFINITY;
+        for (double[] x : samples) {
+            if (x[1] > best + 20) continue;
+            if (run == null || x[0] - lastAlong > 60) {
+                run = x.clone();
+                runs.add(run);
+            } else if (x[1] < run[1]) {
+                run[0] = x[0];
+                run[1] = x[1];
+                run[2] = x[2];
+            }
+            lastAlong = x[0];
+        }
+        runs.sort(java.util.Comparator.comparingDouble(x -> x[1]));
+        return runs;
+    }
 }
