@@ -36,13 +36,15 @@ echo "stop $STOP; $SUBSCRIBERS subscribers for $SECONDS_RUN s"
 cat >"$WORK/subscribers.py" <<'PY'
 import asyncio, sys, time, collections
 port, stop, n, secs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-counts = [0] * n
-bodies = [collections.OrderedDict() for _ in range(n)]
+seen = [dict() for _ in range(n)]   # board body -> when this subscriber got it
+connected = [None] * n
+ends = [None] * n
 async def sub(i):
     r, w = await asyncio.open_connection("127.0.0.1", port)
     w.write((f"GET /api/v1/transit/stops/{stop}/arrivals/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").encode())
     await w.drain()
     end = time.monotonic() + secs
+    ends[i] = end
     data = None
     try:
         while time.monotonic() < end:
@@ -51,8 +53,8 @@ async def sub(i):
             if line.startswith(b"event:arrivals") or line.startswith(b"event: arrivals"):
                 data = True
             elif data and line.startswith(b"data:"):
-                counts[i] += 1
-                bodies[i][hash(line)] = True
+                if connected[i] is None: connected[i] = time.monotonic()   # its first board: it is subscribed
+                seen[i].setdefault(line, time.monotonic())
                 data = None
     except asyncio.TimeoutError:
         pass
@@ -64,10 +66,23 @@ async def main():
         if i % 100 == 99: await asyncio.sleep(0.2)
     await asyncio.gather(*tasks, return_exceptions=True)
 asyncio.run(main())
-c = collections.Counter(counts)
-print("boards received per subscriber (count: subscribers):", dict(sorted(c.items())))
-distinct = collections.Counter(len(b) for b in bodies)
-print("distinct boards per subscriber:", dict(sorted(distinct.items())))
+ok = [c for c in connected if c is not None]
+print(f"subscribers that got a first board: {len(ok)} of {n}")
+if ok:
+    # Every update: each board first sent (by anyone) after the last subscriber had its first board, until 3 s
+    # before the first subscriber leaves (a board in flight at the end is not missed), must reach every subscriber.
+    all_in = max(ok)
+    first_sent = {}
+    for s in seen:
+        for body, t in s.items():
+            first_sent[body] = min(first_sent.get(body, t), t)
+    until = min(e for e in ends if e is not None) - 3
+    updates = [b for b, t in first_sent.items() if all_in < t < until]
+    got_all = sum(1 for s in seen if all(b in s for b in updates))
+    print(f"updates pushed after all were subscribed: {len(updates)}; subscribers that received every one: {got_all} of {n}")
+    lag = sorted(s[b] - first_sent[b] for s in seen for b in updates if b in s)
+    if lag:
+        print(f"delivery spread after the first subscriber got an update: p50 {lag[len(lag)//2]*1000:.0f} ms, p99 {lag[int(len(lag)*0.99)-1]*1000:.0f} ms, max {lag[-1]*1000:.0f} ms")
 PY
 python3 "$WORK/subscribers.py" "$APP_PORT" "$STOP" "$SUBSCRIBERS" "$SECONDS_RUN" &
 SUBS=$!

@@ -6,7 +6,6 @@ import city.onestop.IntegrationTest;
 import city.onestop.platform.AccessTokens;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -14,6 +13,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The public transit API on the generated demo city. */
 @IntegrationTest
+@ImportedFeed(id = "demo")
 class TransitApiIT {
 
     @Autowired
@@ -21,11 +21,6 @@ class TransitApiIT {
 
     @Autowired
     AccessTokens tokens;
-
-    @BeforeEach
-    void demo() {
-        TransitFixtures.demo(web, tokens, "demo");
-    }
 
     @Test
     void findsNearbyStopsOrderedByDistanceWithTheirRoutes() {

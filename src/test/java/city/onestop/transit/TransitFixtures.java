@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Feeds imported once per test JVM and shared by the transit ITs (the Halifax import is the heavy one). */
+/**
+ * Feeds imported once per test JVM and shared by the transit ITs (the Halifax import is the heavy one); ITs name
+ * theirs with {@link ImportedFeed}.
+ */
 public final class TransitFixtures {
 
     /** The demo city dated so that 2025-11-06 (a Thursday) is inside its year. */
@@ -51,10 +54,10 @@ public final class TransitFixtures {
         return zip;
     }
 
-    static synchronized void halifax(WebTestClient web, AccessTokens tokens) throws Exception {
-        if (imported.containsKey("halifax")) return;
+    static synchronized void halifax(WebTestClient web, AccessTokens tokens, String feedId) throws Exception {
+        if (imported.containsKey(feedId)) return;
         byte[] zip = Files.readAllBytes(halifaxZip());
-        upload(web, tokens, "halifax", zip).expectStatus().isCreated();
-        imported.put("halifax", true);
+        upload(web, tokens, feedId, zip).expectStatus().isCreated();
+        imported.put(feedId, true);
     }
 }

@@ -31,6 +31,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * text files with plain string handling, not through OneStop's reader.
  */
 @IntegrationTest
+@ImportedFeed(id = "halifax", source = ImportedFeed.Source.HALIFAX)
 class TransitHalifaxIT {
 
     static final ZoneId HALIFAX = ZoneId.of("America/Halifax");
@@ -48,8 +49,7 @@ class TransitHalifaxIT {
     static Raw raw;
 
     @BeforeEach
-    void importOnce() throws Exception {
-        TransitFixtures.halifax(web, tokens);
+    void readRawOnce() throws Exception {
         synchronized (TransitHalifaxIT.class) {
             if (raw == null) raw = Raw.read();
         }
