@@ -106,9 +106,12 @@ public class ArrivalController {
         return boards.board(stopId, minutesBefore, minutesAfter, acceptLanguage).flatMapMany(first -> {
             // Any change of the feed (vehicles, predictions, alerts) recomputes the board; it is sent if its rows or
             // its alerts changed.
+            // Off the thread that announced the change (a reader that just loaded a snapshot, the pub/sub thread):
+            // a thousand streams of one stop recompute on the parallel workers, not inline in someone's request.
             Flux<ArrivalBoards.Board> updates = state.changes()
                     .filter(feedId::equals)
                     .onBackpressureLatest()
+                    .publishOn(reactor.core.scheduler.Schedulers.parallel(), 1)
                     .concatMap(f -> boards.board(stopId, minutesBefore, minutesAfter, acceptLanguage), 1);
             Flux<ServerSentEvent<Object>> boardsFlux = Flux.concat(Mono.just(first), updates)
                     .distinctUntilChanged(b -> List.of(b.arrivals(), b.alerts()), (a, b) -> a.equals(b))

@@ -56,6 +56,13 @@ public class LiveState implements SmartLifecycle {
     private final ReactiveStringRedisTemplate redis;
     private final ReactiveRedisConnectionFactory connections;
     private final JsonMapper json;
+    /**
+     * Built once, on the constructing thread, with their (de)serializers fetched eagerly: resolving them on first use
+     * takes Jackson's cache lock, which two Reactor threads decoding the first snapshots at once contend for (a
+     * {@code BlockingOperationError} under BlockHound, a 503 for the rider).
+     */
+    private final tools.jackson.databind.ObjectReader snapshotReader;
+    private final tools.jackson.databind.ObjectWriter snapshotWriter;
     private final Clock clock;
     private final LiveFeedProperties.Realtime config;
     private final Map<String, LiveSnapshot> near = new ConcurrentHashMap<>();
@@ -71,13 +78,15 @@ public class LiveState implements SmartLifecycle {
         this.redis = redis;
         this.connections = connections;
         this.json = json;
+        this.snapshotReader = json.readerFor(LiveSnapshot.class);
+        this.snapshotWriter = json.writerFor(LiveSnapshot.class);
         this.clock = clock;
         this.config = properties.realtime();
     }
 
     /** Stores and announces a snapshot; emits false when a newer one is already there. */
     Mono<Boolean> publish(LiveSnapshot snapshot) {
-        return Mono.fromCallable(() -> json.writeValueAsString(snapshot))
+        return Mono.fromCallable(() -> snapshotWriter.writeValueAsString(snapshot))
                 .subscribeOn(Schedulers.parallel())
                 .flatMap(payload -> redis.execute(
                                 WRITE_IF_NEWER,
@@ -143,7 +152,7 @@ public class LiveState implements SmartLifecycle {
                 .get(RedisKeys.snapshot(feedId, kind))
                 .timeout(config.redisTimeout())
                 .publishOn(Schedulers.parallel())
-                .map(payload -> json.readValue(payload, LiveSnapshot.class))
+                .map(payload -> snapshotReader.<LiveSnapshot>readValue(payload))
                 .doOnNext(this::remember);
     }
 
