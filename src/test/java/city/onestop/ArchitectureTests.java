@@ -40,4 +40,25 @@ class ArchitectureTests {
                 .because("queries go through R2DBC; JDBC is used by Flyway alone, for migrating")
                 .check(MAIN);
     }
+
+    @Test
+    void bookingPersistenceRaisesDomainErrorsNotHttpProblems() {
+        noClasses().that().resideInAPackage("city.onestop.booking.persistence..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("repositories raise booking's domain errors; booking/web maps them to problem+json (STYLE.md)")
+                .check(MAIN);
+    }
+
+    @Test
+    void bookingAndCitizenControllersOpenNoTransactions() {
+        noClasses().that().resideInAnyPackage("city.onestop.booking..", "city.onestop.citizen..")
+                .and().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+                .should().dependOnClassesThat().haveFullyQualifiedName(
+                        "org.springframework.transaction.reactive.TransactionalOperator")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(
+                        "org.springframework.transaction.ReactiveTransactionManager")
+                .because("the use-case services own the transactions (one injected TransactionalOperator); controllers map HTTP")
+                .check(MAIN);
+    }
 }
