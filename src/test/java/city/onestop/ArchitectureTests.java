@@ -51,6 +51,17 @@ class ArchitectureTests {
     }
 
     @Test
+    void citizenRepositoriesRaiseDomainErrorsNotHttpProblems() {
+        noClasses().that(DescribedPredicate.describe("are the citizen module's repositories and stores",
+                        c -> c.getPackageName().startsWith("city.onestop.citizen")
+                                && (c.getSimpleName().endsWith("Repository") || c.getSimpleName().endsWith("Store"))))
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("repositories raise the citizen module's domain errors; citizen/web maps them to problem+json (STYLE.md)")
+                .check(MAIN);
+    }
+
+    @Test
     void bookingAndCitizenControllersOpenNoTransactions() {
         noClasses().that().resideInAnyPackage("city.onestop.booking..", "city.onestop.citizen..")
                 .and().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
