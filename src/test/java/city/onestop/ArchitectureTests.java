@@ -1,5 +1,6 @@
 package city.onestop;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -51,6 +52,15 @@ class ArchitectureTests {
     }
 
     @Test
+    void billingRepositoriesRaiseDomainErrorsNotHttpProblems() {
+        noClasses().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("persistence raises billing's domain errors; billing's web/ maps them to problem+json")
+                .check(MAIN);
+    }
+
+    @Test
     void citizenRepositoriesRaiseDomainErrorsNotHttpProblems() {
         noClasses().that(DescribedPredicate.describe("are the citizen module's repositories and stores",
                         c -> c.getPackageName().startsWith("city.onestop.citizen")
@@ -58,6 +68,14 @@ class ArchitectureTests {
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
                 .because("repositories raise the citizen module's domain errors; citizen/web maps them to problem+json (STYLE.md)")
+                .check(MAIN);
+    }
+
+    @Test
+    void billingRepositoriesArePackagePrivate() {
+        classes().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
+                .should().notBePublic()
+                .because("a module's use cases are its face; its repositories are theirs alone")
                 .check(MAIN);
     }
 
@@ -70,6 +88,15 @@ class ArchitectureTests {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName(
                         "org.springframework.transaction.ReactiveTransactionManager")
                 .because("the use-case services own the transactions (one injected TransactionalOperator); controllers map HTTP")
+                .check(MAIN);
+    }
+
+    @Test
+    void billingUsesTheOneTransactionalOperator() {
+        noClasses().that().resideInAPackage("city.onestop.billing..")
+                .should().callMethod(org.springframework.transaction.reactive.TransactionalOperator.class, "create",
+                        org.springframework.transaction.ReactiveTransactionManager.class)
+                .because("the use cases share the application's TransactionalOperator instead of building their own")
                 .check(MAIN);
     }
 }
