@@ -3,7 +3,7 @@ package city.onestop.transit;
 import city.onestop.IntegrationTest;
 import city.onestop.platform.AccessTokens;
 import city.onestop.transit.demo.DemoCity;
-import city.onestop.transit.persistence.CurrentVersions;
+import city.onestop.transit.schedule.CurrentVersions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;

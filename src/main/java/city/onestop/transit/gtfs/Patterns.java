@@ -3,6 +3,7 @@ package city.onestop.transit.gtfs;
 import city.onestop.transit.gtfs.GtfsFeed.Shape;
 import city.onestop.transit.gtfs.GtfsFeed.Stop;
 import city.onestop.transit.gtfs.GtfsFeed.Trip;
+import city.onestop.transit.schedule.Polyline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,15 +31,15 @@ public final class Patterns {
      * @param rowDistance per stop-time row, metres along the pattern
      */
     public record Compiled(List<Pattern> patterns, int[] tripPattern, int[] tripStart, int[] rowStopIndex,
-            double[] rowDistance, Map<String, ShapeDistances.Line> lines) {}
+            double[] rowDistance, Map<String, Polyline> lines) {}
 
     private record Key(String route, @Nullable Integer direction, @Nullable String shape, List<Integer> stops) {}
 
     private Patterns() {}
 
     public static Compiled compile(GtfsFeed feed, ImportReport report) {
-        Map<String, ShapeDistances.Line> lines = new HashMap<>();
-        feed.shapes().forEach((id, s) -> lines.put(id, ShapeDistances.Line.of(s.lats(), s.lons())));
+        Map<String, Polyline> lines = new HashMap<>();
+        feed.shapes().forEach((id, s) -> lines.put(id, new Polyline(s.lats(), s.lons())));
         double unit = detectUnit(feed.shapes(), lines, report);
 
         StopTimes st = feed.stopTimes();
@@ -77,7 +78,7 @@ public final class Patterns {
     }
 
     private static Pattern place(int id, Trip trip, List<Integer> stopIdx, StopTimes st, int from, int to, GtfsFeed feed,
-            Map<String, ShapeDistances.Line> lines, double unit, ImportReport report) {
+            Map<String, Polyline> lines, double unit, ImportReport report) {
         int n = stopIdx.size();
         double[] lats = new double[n], lons = new double[n];
         for (int k = 0; k < n; k++) {
@@ -86,7 +87,7 @@ public final class Patterns {
             lons[k] = s.lon();
         }
         int[] stops = stopIdx.stream().mapToInt(Integer::intValue).toArray();
-        ShapeDistances.Line line = trip.shapeId() == null ? null : lines.get(trip.shapeId());
+        Polyline line = trip.shapeId() == null ? null : lines.get(trip.shapeId());
         if (line == null || Arrays.stream(lats).anyMatch(Double::isNaN)) {
             return new Pattern(id, trip.routeId(), trip.directionId(), trip.shapeId(), trip.headsign(), stops,
                     ShapeDistances.straight(lats, lons), "STRAIGHT_LINE");
@@ -105,7 +106,7 @@ public final class Patterns {
     }
 
     /** Stops' shape_dist_traveled turned into metres along the measured line, or NaN where unusable. */
-    private static double[] hints(Shape shape, ShapeDistances.Line line, StopTimes st, int from, int to, double unit) {
+    private static double[] hints(Shape shape, Polyline line, StopTimes st, int from, int to, double unit) {
         double[] out = new double[to - from];
         Arrays.fill(out, Double.NaN);
         if (Double.isNaN(unit)) return out;
@@ -143,11 +144,11 @@ public final class Patterns {
      * The unit of shape_dist_traveled as feed units per metre (1 = metres, 0.001 = kilometres, ...), from the median
      * ratio of each shape's last value to its measured length; NaN when absent or not recognisable.
      */
-    static double detectUnit(Map<String, Shape> shapes, Map<String, ShapeDistances.Line> lines, ImportReport report) {
+    static double detectUnit(Map<String, Shape> shapes, Map<String, Polyline> lines, ImportReport report) {
         List<Double> ratios = new ArrayList<>();
         shapes.forEach((id, s) -> {
             double last = s.distTraveled()[s.distTraveled().length - 1];
-            double len = lines.get(id).length();
+            double len = lines.get(id).lengthMeters();
             if (!Double.isNaN(last) && last > 0 && len > 100) ratios.add(last / len);
         });
         if (ratios.isEmpty()) {

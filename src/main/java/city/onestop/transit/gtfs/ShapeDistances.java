@@ -1,7 +1,8 @@
 package city.onestop.transit.gtfs;
 
+import city.onestop.transit.schedule.Geo;
+import city.onestop.transit.schedule.Polyline;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,34 +17,6 @@ public final class ShapeDistances {
 
     private static final int MAX_CANDIDATES = 8;
 
-    /** A shape with cumulative distances: {@code cumulative[i]} metres from the first point to point i. */
-    public record Line(double[] lats, double[] lons, double[] cumulative) {
-        public static Line of(double[] lats, double[] lons) {
-            double[] cum = new double[lats.length];
-            for (int i = 1; i < lats.length; i++) {
-                cum[i] = cum[i - 1] + Geo.distanceMeters(lats[i - 1], lons[i - 1], lats[i], lons[i]);
-            }
-            return new Line(lats, lons, cum);
-        }
-
-        public double length() {
-            return cumulative[cumulative.length - 1];
-        }
-
-        /** The point at {@code meters} along the line (clamped to its ends). */
-        public double[] pointAt(double meters) {
-            int j = Arrays.binarySearch(cumulative, meters);
-            if (j >= 0) return new double[] {lats[j], lons[j]};
-            int hi = -j - 1;
-            if (hi <= 0) return new double[] {lats[0], lons[0]};
-            if (hi >= cumulative.length) return new double[] {lats[lats.length - 1], lons[lons.length - 1]};
-            int lo = hi - 1;
-            double seg = cumulative[hi] - cumulative[lo];
-            double t = seg == 0 ? 0 : (meters - cumulative[lo]) / seg;
-            return new double[] {lats[lo] + t * (lats[hi] - lats[lo]), lons[lo] + t * (lons[hi] - lons[lo])};
-        }
-    }
-
     /** Result: per stop, metres along the line and metres between the stop and that point. */
     public record Placement(double[] alongMeters, double[] offsetMeters) {}
 
@@ -54,7 +27,7 @@ public final class ShapeDistances {
     /**
      * @param hintMeters per stop, a position along the line derived from shape_dist_traveled, or NaN
      */
-    public static Placement place(Line line, double[] stopLats, double[] stopLons, double[] hintMeters) {
+    public static Placement place(Polyline line, double[] stopLats, double[] stopLons, double[] hintMeters) {
         int n = stopLats.length;
         if (n == 0) return new Placement(new double[0], new double[0]);
         int segs = line.lats().length - 1;
@@ -89,7 +62,7 @@ public final class ShapeDistances {
             }
             if (!Double.isNaN(hintMeters[i])) {
                 double[] p = line.pointAt(hintMeters[i]);
-                local.add(new Candidate(Math.max(0, Math.min(line.length(), hintMeters[i])),
+                local.add(new Candidate(Math.max(0, Math.min(line.lengthMeters(), hintMeters[i])),
                         Geo.distanceMeters(stopLats[i], stopLons[i], p[0], p[1])));
             }
             local.sort((a, b) -> Double.compare(a.offset(), b.offset()));
@@ -147,7 +120,7 @@ public final class ShapeDistances {
     }
 
     /** The closest point at or after {@code fromMeters}, in the line's local plane (see {@link #place}). */
-    private static Candidate closestFrom(Line line, double[] xs, double[] ys, double px, double py, double fromMeters) {
+    private static Candidate closestFrom(Polyline line, double[] xs, double[] ys, double px, double py, double fromMeters) {
         double[] cum = line.cumulative();
         Candidate best = null;
         for (int s = 0; s < xs.length - 1; s++) {
@@ -164,7 +137,7 @@ public final class ShapeDistances {
         }
         if (best == null) {
             int last = xs.length - 1;
-            best = new Candidate(line.length(), Math.hypot(px - xs[last], py - ys[last]));
+            best = new Candidate(line.lengthMeters(), Math.hypot(px - xs[last], py - ys[last]));
         }
         return best;
     }

@@ -1,11 +1,12 @@
 package city.onestop.transit.web;
 
+import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
-import city.onestop.transit.feeds.FeedImporter;
-import city.onestop.transit.feeds.FeedSources;
-import city.onestop.transit.persistence.FeedStore;
+import city.onestop.transit.gtfs.FeedImporter;
+import city.onestop.transit.gtfs.FeedSources;
+import city.onestop.transit.gtfs.FeedStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -14,15 +15,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import city.onestop.platform.AuditLog;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 @RestController

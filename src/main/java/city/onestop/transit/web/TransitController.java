@@ -2,12 +2,12 @@ package city.onestop.transit.web;
 
 import city.onestop.platform.ProblemException;
 import city.onestop.transit.TransitIds;
-import city.onestop.transit.gtfs.Geo;
-import city.onestop.transit.persistence.CurrentVersions;
-import city.onestop.transit.persistence.CurrentVersions.FeedVersion;
-import city.onestop.transit.persistence.GeoGrid;
-import city.onestop.transit.persistence.TransitCache;
-import city.onestop.transit.persistence.TransitQueries;
+import city.onestop.transit.schedule.CurrentVersions.FeedVersion;
+import city.onestop.transit.schedule.CurrentVersions;
+import city.onestop.transit.schedule.Geo;
+import city.onestop.transit.schedule.GeoGrid;
+import city.onestop.transit.schedule.TransitCache;
+import city.onestop.transit.schedule.TransitQueries;
 import city.onestop.transit.web.TransitViews.*;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -237,7 +237,7 @@ class TransitController {
                 .zipWith(queries.versionData(v))
                 .map(t -> {
                     var data = t.getT2();
-                    var list = city.onestop.transit.web.Departures.between(t.getT1(), data.calendar(), data.frequencies(), fv.zone(), start, end);
+                    var list = city.onestop.transit.schedule.Departures.between(t.getT1(), data.calendar(), data.frequencies(), fv.zone(), start, end);
                     List<Departure> items = new ArrayList<>();
                     for (var d : list.subList(0, Math.min(list.size(), capped))) {
                         var route = data.routes().get(d.row().routeId());

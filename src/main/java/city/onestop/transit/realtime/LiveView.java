@@ -1,6 +1,0 @@
-package city.onestop.transit.realtime;
-
-import java.time.Duration;
-
-/** A snapshot as served: with its age at the time of reading and whether it is too old to trust. */
-record LiveView(LiveSnapshot snapshot, Duration age, boolean stale) {}

@@ -1,4 +1,0 @@
-package city.onestop.transit.realtime;
-
-/** Who this app instance is when it holds a feed lease: host name plus a random suffix, unique per start. */
-record RealtimeInstance(String id) {}
