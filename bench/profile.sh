@@ -4,7 +4,7 @@
 # for a few seconds of `wrk -t2 -c64` on each of liveness, a stop read and a stop's arrivals board.
 # Prints req/s under the profiler, the top frames by self time and the share of samples that pass through each
 # layer (security chain, handler lookup, observation, ...); the folded stacks stay in the work directory.
-# Usage: bench/profile.sh [profiled seconds per URL=15]   (env: WARM=30 first warm-up, s; JAVA_OPTS; APP_ARGS; OUT=dir)
+# Usage: bench/profile.sh [profiled seconds per URL=15]   (env: WARM=30 warm-up per URL, s; JAR; JAVA_OPTS; APP_ARGS; OUT=dir)
 # Needs: JDK 17 (jcmd), Maven (fetches tools.profiler:async-profiler:4.1 once), wrk, python3. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ SECS=${1:-15}
 WARM=${WARM:-30}
 WORK=${OUT:-$(mktemp -d /tmp/onestop-profile-XXXX)}
 mkdir -p "$WORK"
-JAR=target/onestop-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-target/onestop-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -o -q package -DskipTests -Djacoco.skip=true
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q wrk >/dev/null; }
 
