@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One benchmark run for issue #11's table: the packaged jar (no test agents), a JIT warm-up before every
-# measured row, wrk (outside the JVM) on loopback, nginx serving the same bytes as the small read, correctness
-# checked in PostgreSQL afterwards (0 double charges, 0 oversold). Any 5xx fails the run. Writes the table into
-# docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average and commands.
-# Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 6 minutes)
-# Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS)
+# One benchmark run for issue #11's table and issue #12's four public transit reads: the packaged jar (no test
+# agents), a JIT warm-up before every measured row, wrk (outside the JVM) on loopback, nginx serving the same bytes as
+# each transit read in the same run, an async-profiler profile of the stop read and the board, correctness checked in
+# PostgreSQL afterwards (0 double charges, 0 oversold). Any 5xx fails the run. Writes the table into
+# docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average, commit and commands.
+# Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 9 minutes)
+# Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS, JAR,
+#   PROFILE=0 to skip the profile, READS_ONLY=1 for the liveness and transit rows only, docs untouched)
 set -euo pipefail
 trap 'echo "bench/run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
@@ -221,6 +223,14 @@ PY
 )"$'\n'
   done
   PROFILE_TEXT="Profile (async-profiler, event $EVENT, 10 s of \`wrk -t2 -c64\` on each, after the rows):"$'\n'"$PROFILE_TEXT"
+fi
+
+if [ "${READS_ONLY:-0}" = 1 ]; then # the GET rows and the profile only (to compare two jars), docs untouched
+  for k in live $READS; do echo "$k: ${ROWS[$k]}"; [ "$k" = live ] || echo "nginx-$k: ${ROWS[nginx-$k]}"; done
+  echo "$PROFILE_TEXT"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$FAILED" = 0 ] || exit 1
+  exit 0
 fi
 
 # ---------------------------------------------------------------- 2. payments and 3. my bills
