@@ -175,7 +175,7 @@ sleep 1
 lua_get read ""
 # JIT warm-up before any row: 6 s on each of the five URLs (each row then has its own warm-up of WARM s).
 for u in "$MGMT_BASE/actuator/health/liveness" "${RURL[stop]}" "${RURL[arrivals]}" "${RURL[nearby]}" "${RURL[departures]}"; do
-  wrk -t2 -c64 -d6s "$u" > /dev/null 2>&1 || true
+  wrk -t2 -c64 -d"${JIT:-6}"s "$u" > /dev/null 2>&1 || true
 done
 measure live "GET /actuator/health/liveness (management port), 64 connections" 64 "$WORK/read.lua" "$MGMT_BASE/actuator/health/liveness"
 for k in $READS; do

@@ -176,8 +176,11 @@ class PreparedReadFilter implements WebFilter {
 
     /**
      * What the skipped chain would have passed through unchanged: no credentials, no cross-origin request, not HTTPS,
-     * and nothing in the URL or the headers outside plain printable ASCII (encoded characters, dot segments or double
-     * slashes in the path are the firewall's to refuse).
+     * nothing in the URL outside plain printable ASCII (encoded characters, dot segments or double slashes in the path
+     * are the firewall's to refuse), plain printable ASCII in the headers the ordinary way reads for such a request
+     * (the firewall checks a header when it is read), and an {@code Accept} that takes JSON as it is (anything else is
+     * content negotiation's to decide, a 406 for instance). Headers are looked up by name: iterating all of them
+     * costs more than the rest of the answer.
      */
     static boolean eligible(ServerHttpRequest request, String path) {
         HttpHeaders headers = request.getHeaders();
@@ -192,17 +195,36 @@ class PreparedReadFilter implements WebFilter {
         if (query != null && !plainQuery(query)) {
             return false;
         }
-        for (Map.Entry<String, List<String>> header : headers.headerSet()) {
-            if (!printable(header.getKey())) {
-                return false;
-            }
-            for (String value : header.getValue()) {
-                if (!printable(value)) {
-                    return false;
+        for (String name : READ_HEADERS) {
+            List<String> values = headers.get(name);
+            if (values != null) {
+                for (String value : values) {
+                    if (!printable(value)) {
+                        return false;
+                    }
                 }
             }
         }
-        return true;
+        List<String> accept = headers.get(HttpHeaders.ACCEPT);
+        return accept == null || (accept.size() == 1 && takesJson(accept.get(0)));
+    }
+
+    /** The request headers the ordinary way reads on these routes (besides the two whose presence excludes it). */
+    private static final List<String> READ_HEADERS = List.of(HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE,
+            HttpHeaders.IF_NONE_MATCH, HttpHeaders.IF_MATCH, HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_UNMODIFIED_SINCE);
+
+    /** An Accept header that plainly takes {@code application/json}: no quality values or parameters to weigh. */
+    private static boolean takesJson(String accept) {
+        if (accept.indexOf(';') >= 0) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            String r = range.strip();
+            if (r.equals("*/*") || r.equals("application/*") || r.equals("application/json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean plainPath(String path) {

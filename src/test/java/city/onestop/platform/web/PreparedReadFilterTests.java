@@ -87,6 +87,16 @@ class PreparedReadFilterTests {
     }
 
     @Test
+    void answersWhenAcceptTakesJsonAsItIs() {
+        for (String accept : List.of("*/*", "application/json", "text/html, application/json", "application/*")) {
+            var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("http://localhost/api/v1/transit/stops/demo:E5")
+                    .header("Accept", accept));
+            assertThat(run(exchange).called).as(accept).isFalse();
+            assertThat(exchange.getResponse().getStatusCode()).as(accept).isEqualTo(HttpStatus.OK);
+        }
+    }
+
+    @Test
     void answersNotModifiedToAMatchingIfNoneMatch() {
         var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("http://localhost/api/v1/transit/stops/demo:E5")
                 .header("If-None-Match", ETAG));
@@ -155,6 +165,9 @@ class PreparedReadFilterTests {
                 MockServerHttpRequest.get("http://localhost/api/v1/transit//stops/demo:E5").build(),
                 MockServerHttpRequest.get("http://localhost/api/v1/transit/stops/../stops/demo:E5").build(),
                 MockServerHttpRequest.get(url + "?x=%00").build(),
+                MockServerHttpRequest.get(url).header("Accept", "text/html").build(),
+                MockServerHttpRequest.get(url).header("Accept", "application/json;q=0, text/plain").build(),
+                MockServerHttpRequest.get(url).header("If-None-Match", "\"a\u0007\"").build(),
                 MockServerHttpRequest.head(url).build(),
                 MockServerHttpRequest.post(url).build());
         for (MockServerHttpRequest request : requests) {
