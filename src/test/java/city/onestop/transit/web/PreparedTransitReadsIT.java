@@ -154,6 +154,10 @@ class PreparedTransitReadsIT {
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.code").isEqualTo("NOT_FOUND");
+        // An Accept without JSON is content negotiation's: 406 as before, even for bytes that are prepared.
+        get("/api/v1/transit/stops/" + FEED + ":E5", null);
+        web.get().uri("/api/v1/transit/stops/" + FEED + ":E5").header("Accept", "text/html").exchange()
+                .expectStatus().isEqualTo(406);
         // A bad token on a public read is refused as before, not answered from prepared bytes.
         web.get().uri("/api/v1/transit/stops/" + FEED + ":E5").header("Authorization", "Bearer junk").exchange()
                 .expectStatus().isUnauthorized()
