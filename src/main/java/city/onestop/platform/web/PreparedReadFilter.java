@@ -15,6 +15,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -169,6 +170,7 @@ class PreparedReadFilter implements WebFilter {
         if (exchange.checkNotModified(answer.etag())) {
             return response.setComplete();
         }
+        response.setStatusCode(HttpStatus.OK);
         headers.setContentType(answer.contentType());
         headers.setContentLength(answer.body().length);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.body())));
