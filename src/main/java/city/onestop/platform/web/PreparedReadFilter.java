@@ -159,12 +159,12 @@ class PreparedReadFilter implements WebFilter {
         headers.set("X-XSS-Protection", "0");
         headers.set(HttpHeaders.ETAG, answer.etag());
         headers.set(HttpHeaders.CACHE_CONTROL, answer.cacheControl());
-        if (cors != null && cors.getCorsConfiguration(exchange) != null) {
+        if (answer.vary() != null) {
+            // As the controller's ResponseEntity does: its Vary replaces what the CORS filter put there.
+            headers.set(HttpHeaders.VARY, answer.vary());
+        } else if (cors != null && cors.getCorsConfiguration(exchange) != null) {
             // The security chain's CORS filter says so on every answer of a path with a CORS configuration.
             headers.addAll(HttpHeaders.VARY, CORS_VARY);
-        }
-        if (answer.vary() != null) {
-            headers.add(HttpHeaders.VARY, answer.vary());
         }
         // The framework's own conditional check, as for a controller's ResponseEntity with an ETag.
         if (exchange.checkNotModified(answer.etag())) {
