@@ -1,5 +1,6 @@
 package city.onestop;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -38,6 +39,32 @@ class ArchitectureTests {
     void productionCodeNeverQueriesThroughJdbc() {
         noClasses().should().dependOnClassesThat().resideInAPackage("java.sql..")
                 .because("queries go through R2DBC; JDBC is used by Flyway alone, for migrating")
+                .check(MAIN);
+    }
+
+    @Test
+    void billingRepositoriesRaiseDomainErrorsNotHttpProblems() {
+        noClasses().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("persistence raises billing's domain errors; billing's web/ maps them to problem+json")
+                .check(MAIN);
+    }
+
+    @Test
+    void billingRepositoriesArePackagePrivate() {
+        classes().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
+                .should().notBePublic()
+                .because("a module's use cases are its face; its repositories are theirs alone")
+                .check(MAIN);
+    }
+
+    @Test
+    void billingUsesTheOneTransactionalOperator() {
+        noClasses().that().resideInAPackage("city.onestop.billing..")
+                .should().callMethod(org.springframework.transaction.reactive.TransactionalOperator.class, "create",
+                        org.springframework.transaction.ReactiveTransactionManager.class)
+                .because("the use cases share the application's TransactionalOperator instead of building their own")
                 .check(MAIN);
     }
 }

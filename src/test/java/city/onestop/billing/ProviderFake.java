@@ -44,6 +44,8 @@ public final class ProviderFake {
     private final Map<String, AtomicInteger> chargeRequests = new ConcurrentHashMap<>();
     private final AtomicInteger totalChargeRequests = new AtomicInteger();
     private final AtomicInteger refundRequests = new AtomicInteger();
+    private final Map<String, java.util.List<String>> refundReferences = new ConcurrentHashMap<>();
+    private final AtomicReference<RefundHold> refundHold = new AtomicReference<>();
     private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
     private ProviderFake() {
@@ -85,6 +87,48 @@ public final class ProviderFake {
 
     public int refundRequests() {
         return refundRequests.get();
+    }
+
+    /** The refund references (our refund ids) of every refund request received for this payment, in order, repeats included. */
+    public java.util.List<String> refundReferences(Object paymentId) {
+        java.util.List<String> refs = refundReferences.get(paymentId.toString());
+        return refs == null ? java.util.List.of() : java.util.List.copyOf(refs);
+    }
+
+    /**
+     * Holds the answers to refund requests until {@link RefundHold#release()}: a request is counted when it arrives and
+     * answered on release, so a test can act while a refund is in flight (e.g. send a retry, or have the client go away).
+     */
+    public RefundHold holdRefunds() {
+        RefundHold hold = new RefundHold();
+        refundHold.set(hold);
+        return hold;
+    }
+
+    /** See {@link #holdRefunds()}. */
+    public final class RefundHold {
+        private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        /** Whether a refund request arrived within the time. */
+        public boolean awaitArrival(java.time.Duration within) throws InterruptedException {
+            return arrived.await(within.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Answers the held requests, and every later one at once. */
+        public void release() {
+            refundHold.compareAndSet(this, null);
+            released.countDown();
+        }
+
+        private void hold() {
+            arrived.countDown();
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** What the provider reports for this payment from now on (e.g. a PENDING one settling). */
@@ -130,6 +174,14 @@ public final class ProviderFake {
         }
         if ("POST".equals(request.getMethod()) && path.equals("/provider/refunds")) {
             refundRequests.incrementAndGet();
+            JsonNode refund = JSON.readTree(request.getBody() == null ? "{}" : request.getBody().utf8());
+            refundReferences.computeIfAbsent(refund.path("merchantReference").asString(""),
+                            r -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                    .add(refund.path("refundReference").asString(""));
+            RefundHold hold = refundHold.get();
+            if (hold != null) {
+                hold.hold();
+            }
             return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
                     .body("{\"status\":\"SUCCEEDED\"}").build();
         }

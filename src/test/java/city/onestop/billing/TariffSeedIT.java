@@ -6,7 +6,7 @@ import city.onestop.IntegrationTest;
 import city.onestop.billing.tariff.Charge;
 import city.onestop.billing.tariff.Tariff;
 import city.onestop.billing.tariff.TariffCalculator;
-import city.onestop.billing.tariff.TariffRepository;
+import city.onestop.billing.tariff.Tariffs;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -20,7 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class TariffSeedIT {
 
     @Autowired
-    TariffRepository tariffs;
+    Tariffs tariffs;
 
     @ParameterizedTest(name = "{0} {1} in {2} = {3}")
     @CsvSource({

@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -116,11 +115,11 @@ public class AccountLinks {
     private final AccountService accounts;
     private final Outbox outbox;
 
-    AccountLinks(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit, RateLimiter limiter,
+    AccountLinks(DatabaseClient db, TransactionalOperator tx, Clock clock, AuditLog audit, RateLimiter limiter,
             SmsSender sms, ResidentIds residentIds, CitizenDirectory citizens, AccountService accounts,
             Outbox outbox) {
         this.db = db;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
         this.audit = audit;
         this.limiter = limiter;

@@ -4,6 +4,7 @@ import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
 import city.onestop.citizen.ResidentIds;
 import city.onestop.platform.AuditLog;
+import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
@@ -15,7 +16,6 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,11 +40,11 @@ public class AccountService {
 
     private final ResidentIds residentIds;
 
-    AccountService(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock, AuditLog audit, ResidentIds residentIds) {
+    AccountService(DatabaseClient db, TransactionalOperator tx, Clock clock, AuditLog audit, ResidentIds residentIds) {
         this.audit = audit;
         this.residentIds = residentIds;
         this.db = db;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -84,6 +84,24 @@ public class AccountService {
     /** Loads validated rows in one transaction (all or none); existing accounts are updated. */
     public Mono<Integer> importAll(List<AccountRow> rows) {
         return upsert(rows, true).as(tx::transactional);
+    }
+
+    /** Creates one account (operator) with its audit row, in one transaction; 409 when the number exists. */
+    public Mono<AccountView> create(CurrentUser operator, AccountRow row) {
+        return create(row)
+                .flatMap(created -> audit.record(AuditLog.AuditEntry.of(operator, "UTILITY_ACCOUNT_CREATED", "account:" + created.id(),
+                                AuditLog.Outcome.SUCCESS))
+                        .thenReturn(created))
+                .as(tx::transactional);
+    }
+
+    /** Loads validated rows (operator) with the import's audit row, in one transaction: all or none. */
+    public Mono<Integer> importAll(CurrentUser operator, List<AccountRow> rows) {
+        return upsert(rows, true)
+                .flatMap(n -> audit.record(AuditLog.AuditEntry.of(operator, "UTILITY_ACCOUNTS_IMPORTED", "accounts:" + n,
+                                AuditLog.Outcome.SUCCESS))
+                        .thenReturn(n))
+                .as(tx::transactional);
     }
 
     private Mono<Integer> upsert(List<AccountRow> rows, boolean update) {

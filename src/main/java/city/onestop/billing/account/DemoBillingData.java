@@ -1,9 +1,9 @@
 package city.onestop.billing.account;
 
+import city.onestop.billing.BillingError;
 import city.onestop.billing.Utility;
 import city.onestop.citizen.CitizenDirectory;
 import city.onestop.citizen.CitizenRegistered;
-import city.onestop.platform.ProblemException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.YearMonth;
@@ -48,19 +48,21 @@ class DemoBillingData {
 
     private final AccountService accounts;
     private final AccountLinks links;
-    private final BillService bills;
+    private final Readings readings;
+    private final BillRuns billRuns;
     private final Clock clock;
     private final BillingSettings settings;
     private final CitizenDirectory citizens;
     /** Seeds once; the citizen event may come before or after, so both wait for the same run. */
     private final AtomicReference<Mono<Void>> seeding = new AtomicReference<>();
 
-    DemoBillingData(AccountService accounts, AccountLinks links, BillService bills, Clock clock, BillingSettings settings,
+    DemoBillingData(AccountService accounts, AccountLinks links, Readings readings, BillRuns billRuns, Clock clock, BillingSettings settings,
             CitizenDirectory citizens) {
         this.links = links;
         this.citizens = citizens;
         this.accounts = accounts;
-        this.bills = bills;
+        this.readings = readings;
+        this.billRuns = billRuns;
         this.clock = clock;
         this.settings = settings;
     }
@@ -109,14 +111,14 @@ class DemoBillingData {
                         new AccountRow(Utility.WATER, PARENT_WATER, "广州市越秀区老街 9 号", 2, PARENT,
                                 PARENT_ID_NUMBER.substring(14), new BigDecimal("40"), PARENT_ID_NUMBER, PARENT_PHONE)))
                 .thenMany(Flux.just(
-                                new BillService.ReadingRequest(Utility.WATER, WATER, last.toString(), new BigDecimal("125"),
+                                new Readings.ReadingRequest(Utility.WATER, WATER, last.toString(), new BigDecimal("125"),
                                         MeterStatus.WORKING),
-                                new BillService.ReadingRequest(Utility.ELECTRICITY, ELECTRICITY, last.toString(),
+                                new Readings.ReadingRequest(Utility.ELECTRICITY, ELECTRICITY, last.toString(),
                                         new BigDecimal("1300"), MeterStatus.WORKING),
-                                new BillService.ReadingRequest(Utility.WATER, PARENT_WATER, last.toString(), new BigDecimal("52"),
+                                new Readings.ReadingRequest(Utility.WATER, PARENT_WATER, last.toString(), new BigDecimal("52"),
                                         MeterStatus.WORKING))
-                        .concatMap(r -> bills.recordReading(r).then().onErrorResume(ProblemException.class, e -> Mono.empty())))
-                .then(bills.generate(last, null))
+                        .concatMap(r -> readings.recordReading(r).then().onErrorResume(BillingError.class, e -> Mono.empty())))
+                .then(billRuns.generate(last, null))
                 .doOnNext(r -> log.info("Demo billing data ready: accounts {} and {} (holder '{}', ID ending {}), {} bill(s) generated "
                                 + "for {}; a parent's account to link by SMS code: WATER {} (holder '{}', ID ending {})",
                         WATER, ELECTRICITY, HOLDER, ID_LAST4, r.generated(), r.period(), PARENT_WATER, PARENT,

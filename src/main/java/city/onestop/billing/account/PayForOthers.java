@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -48,9 +47,9 @@ public class PayForOthers {
     private final AuditLog audit;
     private final Clock clock;
 
-    PayForOthers(DatabaseClient db, ReactiveTransactionManager transactions, RateLimiter limiter, AuditLog audit, Clock clock) {
+    PayForOthers(DatabaseClient db, TransactionalOperator tx, RateLimiter limiter, AuditLog audit, Clock clock) {
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.limiter = limiter;
         this.audit = audit;
         this.clock = clock;

@@ -98,7 +98,7 @@ public class Reconciler {
 
     private Mono<Void> check(Due due) {
         return provider.find(due.id())
-                .map(PaymentService::outcome)
+                .map(PaymentTransitions::outcome)
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(found -> {

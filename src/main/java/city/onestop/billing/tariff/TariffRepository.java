@@ -1,7 +1,7 @@
 package city.onestop.billing.tariff;
 
 import city.onestop.billing.Utility;
-import city.onestop.platform.ProblemException;
+import city.onestop.billing.BillingError;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -13,30 +13,28 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Effective-dated tariffs in PostgreSQL: the tariff in force for a period, the list, and new versions. */
+/**
+ * Effective-dated tariffs in PostgreSQL: the tariff in force for a period, the list, and new versions. Statements only;
+ * {@link Tariffs} runs them in its transactions.
+ */
 @Component
-public class TariffRepository {
+class TariffRepository {
 
     private final DatabaseClient db;
-    private final TransactionalOperator tx;
     private final Clock clock;
 
-    TariffRepository(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock) {
+    TariffRepository(DatabaseClient db, Clock clock) {
         this.db = db;
-        this.tx = TransactionalOperator.create(txManager);
         this.clock = clock;
     }
 
     /** The tariff in force on the first day of {@code period} for its calendar month; empty when none is. */
-    public Mono<Tariff> findInForce(Utility utility, YearMonth period) {
+    Mono<Tariff> findInForce(Utility utility, YearMonth period) {
         return db.sql("""
                         SELECT * FROM billing_tariffs
                         WHERE utility = :utility AND effective_from <= :start AND (effective_to IS NULL OR effective_to > :start)
@@ -50,12 +48,12 @@ public class TariffRepository {
                 .flatMap(this::withBands);
     }
 
-    public Mono<Tariff> findById(UUID id) {
+    Mono<Tariff> findById(UUID id) {
         return db.sql("SELECT * FROM billing_tariffs WHERE id = :id").bind("id", id).map(TariffRepository::header).one()
                 .flatMap(this::withBands);
     }
 
-    public Flux<Tariff> list() {
+    Flux<Tariff> list() {
         return db.sql("SELECT * FROM billing_tariffs ORDER BY utility, effective_from DESC, name")
                 .map(TariffRepository::header)
                 .all()
@@ -66,7 +64,7 @@ public class TariffRepository {
      * Adds a tariff version. Open-ended versions of the same utility sharing a month end where this one
      * starts, so exactly one tariff is in force per period.
      */
-    public Mono<Tariff> create(Tariff request) {
+    Mono<Tariff> create(Tariff request) {
         validate(request);
         List<Band> numbered = new java.util.ArrayList<>();
         for (int i = 0; i < request.bands().size(); i++) {
@@ -114,7 +112,7 @@ public class TariffRepository {
                     return spec.then();
                 })
                 .then();
-        return closePrevious.then(insert.then()).then(bands).then(Mono.defer(() -> findById(id))).as(tx::transactional);
+        return closePrevious.then(insert.then()).then(bands).then(Mono.defer(() -> findById(id)));
     }
 
     /** Bands must start at 0, follow each other without gaps, and end open; months must be 1–12. */
@@ -155,8 +153,8 @@ public class TariffRepository {
         }
     }
 
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(HttpStatus.BAD_REQUEST, "INVALID_TARIFF", "Invalid tariff", detail);
+    private static BillingError invalid(String detail) {
+        return new BillingError.InvalidTariff(detail);
     }
 
     private Mono<Tariff> withBands(Tariff header) {

@@ -4,10 +4,10 @@ import city.onestop.platform.Page;
 import city.onestop.billing.Utility;
 import city.onestop.billing.account.AccountService;
 import city.onestop.billing.account.AccountView;
-import city.onestop.billing.account.BillService;
+import city.onestop.billing.account.Bills;
 import city.onestop.billing.account.BillView;
 import city.onestop.billing.account.PayForOthers;
-import city.onestop.billing.payment.PaymentService;
+import city.onestop.billing.payment.Payments;
 import city.onestop.billing.payment.PaymentView;
 import city.onestop.billing.payment.ReceiptView;
 import city.onestop.platform.CurrentUser;
@@ -40,11 +40,11 @@ import reactor.core.publisher.Mono;
 class BillingController {
 
     private final AccountService accounts;
-    private final BillService bills;
-    private final PaymentService payments;
+    private final Bills bills;
+    private final Payments payments;
     private final PayForOthers payForOthers;
 
-    BillingController(AccountService accounts, BillService bills, PaymentService payments, PayForOthers payForOthers) {
+    BillingController(AccountService accounts, Bills bills, Payments payments, PayForOthers payForOthers) {
         this.accounts = accounts;
         this.bills = bills;
         this.payments = payments;
@@ -92,7 +92,7 @@ class BillingController {
     @Operation(operationId = "listAccountPayments", summary = "Payment history of one of my accounts (all family members), newest first")
     Mono<Page<PaymentView>> accountPayments(@PathVariable UUID accountId, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return CurrentUser.get().flatMap(u -> payments.accountHistory(u.id(), accountId, limit, cursor));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> payments.accountHistory(u.id(), accountId, limit, cursor)));
     }
 
     @GetMapping("/bills")
@@ -100,13 +100,13 @@ class BillingController {
     Mono<Page<BillView>> listBills(@RequestParam(required = false) String status, @RequestParam(required = false) UUID accountId,
             @RequestParam(required = false) String period, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return CurrentUser.get().flatMap(u -> bills.listLinked(u.id(), status, accountId, period, limit, cursor));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> bills.listLinked(u.id(), status, accountId, period, limit, cursor)));
     }
 
     @GetMapping("/bills/{billId}")
     @Operation(operationId = "getMyBill", summary = "One bill with its lines: band, units, unit price, amount")
     Mono<BillView> getBill(@PathVariable UUID billId) {
-        return CurrentUser.get().flatMap(u -> bills.getLinked(u.id(), billId));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> bills.getLinked(u.id(), billId)));
     }
 
     @PostMapping("/bills/{billId}/payments")
@@ -121,25 +121,25 @@ class BillingController {
             @io.swagger.v3.oas.annotations.Parameter(name = Idempotency.HEADER, required = true,
                     description = "A UUID generated once per intended payment; a retry with the same key replays the first response")
             @RequestHeader(name = Idempotency.HEADER, required = false) String key,
-            @RequestBody(required = false) PaymentService.PayRequest body) {
-        return CurrentUser.get().flatMap(u -> payments.pay(u.id(), billId, key, body));
+            @RequestBody(required = false) Payments.PayRequest body) {
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> payments.pay(u.id(), billId, key, body)));
     }
 
     @GetMapping("/payments/{paymentId}")
     @Operation(operationId = "getMyPayment", summary = "One payment; a PENDING or UNKNOWN one is refreshed from the provider")
     Mono<PaymentView> getPayment(@PathVariable UUID paymentId) {
-        return CurrentUser.get().flatMap(u -> payments.get(u.id(), paymentId));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> payments.get(u.id(), paymentId)));
     }
 
     @GetMapping("/payments")
     @Operation(operationId = "listMyPayments", summary = "Payments I made, newest first")
     Mono<Page<PaymentView>> listPayments(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return CurrentUser.get().flatMap(u -> payments.history(u.id(), limit, cursor));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> payments.history(u.id(), limit, cursor)));
     }
 
     @GetMapping("/receipts/{receiptNumber}")
     @Operation(operationId = "getReceipt", summary = "A receipt of a payment on one of my accounts")
     Mono<ReceiptView> receipt(@PathVariable String receiptNumber) {
-        return CurrentUser.get().flatMap(u -> payments.receipt(u.id(), receiptNumber));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> payments.receipt(u.id(), receiptNumber)));
     }
 }

@@ -6,16 +6,18 @@ import city.onestop.billing.account.AccountImport;
 import city.onestop.billing.account.AccountRow;
 import city.onestop.billing.account.AccountService;
 import city.onestop.billing.account.AccountView;
-import city.onestop.billing.account.BillService;
+import city.onestop.billing.account.BillRuns;
+import city.onestop.billing.account.Bills;
+import city.onestop.billing.account.Readings;
 import city.onestop.billing.account.Periods;
 import city.onestop.billing.account.ReadingView;
-import city.onestop.billing.payment.PaymentService;
+import city.onestop.billing.payment.Refunds;
 import city.onestop.billing.payment.PaymentView;
 import city.onestop.billing.tariff.Band;
 import city.onestop.billing.tariff.Tariff;
-import city.onestop.billing.tariff.TariffRepository;
-import city.onestop.platform.AuditLog;
+import city.onestop.billing.tariff.Tariffs;
 import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Idempotency;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,14 +35,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.unit.DataSize;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -55,23 +57,23 @@ import tools.jackson.databind.json.JsonMapper;
 class OperatorController {
 
     private final AccountService accounts;
-    private final BillService bills;
-    private final PaymentService payments;
-    private final TariffRepository tariffs;
+    private final Bills bills;
+    private final Readings readings;
+    private final BillRuns billRuns;
+    private final Refunds refunds;
+    private final Tariffs tariffs;
     private final JsonMapper json;
-    private final AuditLog audit;
     private final int uploadLimit;
-    private final TransactionalOperator tx;
 
-    OperatorController(AccountService accounts, BillService bills, PaymentService payments, TariffRepository tariffs, JsonMapper json, AuditLog audit,
-            @Value("${onestop.http.max-upload-size:50MB}") DataSize uploadLimit, ReactiveTransactionManager txManager) {
-        this.tx = TransactionalOperator.create(txManager);
+    OperatorController(AccountService accounts, Bills bills, Readings readings, BillRuns billRuns, Refunds refunds, Tariffs tariffs, JsonMapper json,
+            @Value("${onestop.http.max-upload-size:50MB}") DataSize uploadLimit) {
         this.accounts = accounts;
         this.bills = bills;
-        this.payments = payments;
+        this.readings = readings;
+        this.billRuns = billRuns;
+        this.refunds = refunds;
         this.tariffs = tariffs;
         this.json = json;
-        this.audit = audit;
         this.uploadLimit = (int) Math.min(Integer.MAX_VALUE - 8, uploadLimit.toBytes());
     }
 
@@ -106,11 +108,7 @@ class OperatorController {
                         "The account has invalid fields", Map.of("errors", errors)));
             }
             AccountRow row = rows.get(0);
-            return accounts.create(row)
-                    .flatMap(created -> audit.record(AuditLog.AuditEntry.of(op, "UTILITY_ACCOUNT_CREATED",
-                                    "account:" + created.id(), AuditLog.Outcome.SUCCESS))
-                            .thenReturn(created))
-                    .as(tx::transactional);
+            return accounts.create(op, row);
         });
     }
 
@@ -142,11 +140,7 @@ class OperatorController {
                     .defaultIfEmpty("")
                     .publishOn(Schedulers.boundedElastic())
                     .map(text -> csv ? AccountImport.parseCsv(text) : AccountImport.parseJson(text, json))
-                    .flatMap(rows -> accounts.importAll(rows)
-                            .flatMap(n -> audit.record(AuditLog.AuditEntry.of(op, "UTILITY_ACCOUNTS_IMPORTED",
-                                            "accounts:" + n, AuditLog.Outcome.SUCCESS))
-                                    .thenReturn(n))
-                            .as(tx::<Integer>transactional))
+                    .<Integer>flatMap(rows -> accounts.importAll(op, rows))
                     .map(ImportResult::new);
         });
     }
@@ -203,48 +197,60 @@ class OperatorController {
     @PostMapping("/readings")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "recordMeterReading", summary = "Record one meter reading for a billing period (operator)")
-    Mono<ReadingView> reading(@RequestBody BillService.ReadingRequest body) {
-        return operator().flatMap(op -> bills.recordReading(body));
+    Mono<ReadingView> reading(@RequestBody Readings.ReadingRequest body) {
+        return BillingProblems.mapped(operator().flatMap(op -> readings.recordReading(body)));
     }
 
-    record ReadingBatch(List<BillService.ReadingRequest> readings) {}
+    record ReadingBatch(List<Readings.ReadingRequest> readings) {}
 
     @PostMapping("/readings/batch")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "recordMeterReadings", summary = "Record a batch of meter readings, all or none (operator)")
     Mono<Map<String, List<ReadingView>>> readings(@RequestBody ReadingBatch body) {
-        return operator().flatMap(op -> bills.recordReadings(body.readings())).map(items -> Map.of("items", items));
+        return BillingProblems.mapped(operator().flatMap(op -> readings.recordReadings(body.readings())))
+                .map(items -> Map.of("items", items));
     }
 
     record BillRun(String period, Utility utility) {}
 
     @PostMapping("/bill-runs")
     @Operation(operationId = "generateBills", summary = "Generate bills for every reading of a period that has no bill yet (operator)")
-    Mono<BillService.GenerationResult> generate(@RequestBody BillRun body) {
-        return operator().flatMap(op -> bills.generate(Periods.parse(body.period()), body.utility()));
+    Mono<BillRuns.GenerationResult> generate(@RequestBody BillRun body) {
+        return BillingProblems.mapped(operator().flatMap(op -> billRuns.generate(Periods.parse(body.period()), body.utility())));
     }
 
     @PostMapping("/bills/{billId}/cancellation")
     @Operation(operationId = "cancelBill", summary = "Cancel an unpaid bill, e.g. after a misread meter (operator)")
     Mono<city.onestop.billing.account.BillView> cancelBill(@PathVariable UUID billId) {
-        return operator().flatMap(op -> bills.cancel(billId)
-                .flatMap(bill -> audit.record(AuditLog.AuditEntry.of(op, "BILL_CANCELLED", "bill:" + billId,
-                        AuditLog.Outcome.SUCCESS)).thenReturn(bill))
-                .as(tx::transactional));
+        return BillingProblems.mapped(operator().flatMap(op -> bills.cancel(op, billId)));
     }
 
     record RefundRequest(Money amount, String reason) {}
 
     @PostMapping("/payments/{paymentId}/refunds")
-    @Operation(operationId = "refundPayment", summary = "Refund any amount up to what was paid (operator)")
-    Mono<PaymentView> refund(@PathVariable UUID paymentId, @RequestBody RefundRequest body) {
-        return operator().flatMap(op -> payments.refund(op.id(), paymentId, Money.parseFen(body.amount()), body.reason()));
+    @Operation(operationId = "refundPayment",
+            summary = "Refund any amount up to what was paid (operator); an optional Idempotency-Key makes a retry replay the "
+                    + "first refund instead of refunding again",
+            responses = @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200",
+                    description = "Refunded: the payment with its refunded amount; a retry with the same key gets the same answer "
+                            + "with Idempotent-Replayed: true",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PaymentView.class))))
+    Mono<ResponseEntity<Object>> refund(@PathVariable UUID paymentId,
+            @io.swagger.v3.oas.annotations.Parameter(name = Idempotency.HEADER,
+                    description = "Optional: a UUID generated once per intended refund. The same key and body replay the first "
+                            + "answer; another body is 422 IDEMPOTENCY_KEY_REUSED; while the first is running, 409 "
+                            + "IDEMPOTENCY_IN_PROGRESS")
+            @RequestHeader(name = Idempotency.HEADER, required = false) String key,
+            @RequestBody RefundRequest body) {
+        return BillingProblems.mapped(operator().flatMap(op -> refunds.refund(op.id(), paymentId, key, Money.parseFen(body.amount()),
+                body.reason())));
     }
 
     @GetMapping("/tariffs")
     @Operation(operationId = "listTariffs", summary = "All tariff versions with their bands (operator)")
     Mono<Map<String, List<Tariff>>> listTariffs() {
-        return operator().flatMap(op -> tariffs.list().collectList()).map(items -> Map.of("items", items));
+        return operator().flatMap(op -> tariffs.listTariffs().collectList()).map(items -> Map.of("items", items));
     }
 
     record TariffRequest(Utility utility, String name, Set<Integer> months, LocalDate effectiveFrom, LocalDate effectiveTo,
@@ -258,16 +264,12 @@ class OperatorController {
     @Operation(operationId = "createTariff",
             summary = "Add a tariff version; open versions of the same utility and months end where it starts (operator)")
     Mono<Tariff> createTariff(@RequestBody TariffRequest body) {
-        return operator().flatMap(op -> tariffs.create(new Tariff(null, body.utility(), body.name(),
+        return BillingProblems.mapped(operator().flatMap(op -> tariffs.createTariff(op, new Tariff(null, body.utility(), body.name(),
                 body.utility() == null ? null : body.utility().unit(), body.months(), body.effectiveFrom(), body.effectiveTo(),
                 body.largeHouseholdMinSize(), body.largeHouseholdExtraUnits(), body.note(),
                 body.bands() == null ? null : body.bands().stream()
                         // A null band ("bands": [null]) is an empty one: the repository's validation names it.
                         .map(b -> b == null ? new Band(0, null, null, null) : new Band(0, b.lower(), b.upper(), b.unitPrice()))
-                        .toList()))
-                .flatMap(created -> audit.record(AuditLog.AuditEntry.of(op, "TARIFF_CREATED",
-                                "tariff:" + created.id() + " " + created.utility(), AuditLog.Outcome.SUCCESS))
-                        .thenReturn(created))
-                .as(tx::transactional));
+                        .toList()))));
     }
 }

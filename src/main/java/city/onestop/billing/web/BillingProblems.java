@@ -1,0 +1,104 @@
+package city.onestop.billing.web;
+
+import city.onestop.billing.BillingError;
+import city.onestop.billing.BillingError.AccountNotFound;
+import city.onestop.billing.BillingError.AmountMismatch;
+import city.onestop.billing.BillingError.BillAlreadyPaid;
+import city.onestop.billing.BillingError.BillNotCancellable;
+import city.onestop.billing.BillingError.BillNotFound;
+import city.onestop.billing.BillingError.BillNotPayable;
+import city.onestop.billing.BillingError.InvalidAmount;
+import city.onestop.billing.BillingError.InvalidBatch;
+import city.onestop.billing.BillingError.InvalidChannel;
+import city.onestop.billing.BillingError.InvalidReading;
+import city.onestop.billing.BillingError.InvalidStatus;
+import city.onestop.billing.BillingError.InvalidTariff;
+import city.onestop.billing.BillingError.NoTariffInForce;
+import city.onestop.billing.BillingError.NothingToPay;
+import city.onestop.billing.BillingError.PaymentInProgress;
+import city.onestop.billing.BillingError.PaymentNotFound;
+import city.onestop.billing.BillingError.PaymentNotRefundable;
+import city.onestop.billing.BillingError.PeriodInFuture;
+import city.onestop.billing.BillingError.ProviderUnavailable;
+import city.onestop.billing.BillingError.ReadingBelowPrevious;
+import city.onestop.billing.BillingError.ReadingExists;
+import city.onestop.billing.BillingError.ReadingRejected;
+import city.onestop.billing.BillingError.ReceiptNotFound;
+import city.onestop.billing.BillingError.RefundExceedsPayment;
+import city.onestop.billing.BillingError.RefundKeyReused;
+import city.onestop.platform.ProblemException;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Billing's domain errors as problem+json: status, {@code code} and title per error, the error's message as the detail
+ * (the public contract of docs/billing.md; the platform's handler writes, localizes and adds {@code requestId}). Every
+ * billing controller passes what its use cases answer through {@link #mapped}.
+ */
+final class BillingProblems {
+
+    private BillingProblems() {}
+
+    static <T> Mono<T> mapped(Mono<T> answer) {
+        return answer.onErrorMap(BillingError.class, BillingProblems::problem);
+    }
+
+    static <T> Flux<T> mapped(Flux<T> answer) {
+        return answer.onErrorMap(BillingError.class, BillingProblems::problem);
+    }
+
+    static ProblemException problem(BillingError e) {
+        String detail = e.getMessage();
+        if (e instanceof ReadingRejected r) {
+            ProblemException inner = r.reason() instanceof BillingError b ? problem(b)
+                    : r.reason() instanceof ProblemException p ? p : null;
+            if (inner == null) {
+                throw r.reason();
+            }
+            return new ProblemException(inner.status(), inner.code(), inner.title(), detail, Map.of("index", r.index()));
+        }
+        if (e instanceof BillNotFound || e instanceof PaymentNotFound || e instanceof ReceiptNotFound
+                || e instanceof AccountNotFound) {
+            return new ProblemException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", detail);
+        }
+        if (e instanceof InvalidChannel) return badRequest("INVALID_CHANNEL", detail);
+        if (e instanceof InvalidAmount) return badRequest("INVALID_AMOUNT", detail);
+        if (e instanceof InvalidReading) return badRequest("INVALID_READING", detail);
+        if (e instanceof InvalidBatch) return badRequest("INVALID_BATCH", detail);
+        if (e instanceof InvalidStatus) return badRequest("INVALID_STATUS", detail);
+        if (e instanceof InvalidTariff) {
+            return new ProblemException(HttpStatus.BAD_REQUEST, "INVALID_TARIFF", "Invalid tariff", detail);
+        }
+        if (e instanceof BillAlreadyPaid) return conflict("BILL_ALREADY_PAID", detail);
+        if (e instanceof PaymentInProgress) return conflict("PAYMENT_IN_PROGRESS", detail);
+        if (e instanceof NothingToPay) return conflict("NOTHING_TO_PAY", detail);
+        if (e instanceof BillNotPayable) return conflict("BILL_NOT_PAYABLE", detail);
+        if (e instanceof BillNotCancellable) return conflict("BILL_NOT_CANCELLABLE", detail);
+        if (e instanceof PaymentNotRefundable) return conflict("PAYMENT_NOT_REFUNDABLE", detail);
+        if (e instanceof ReadingExists) return conflict("READING_EXISTS", detail);
+        if (e instanceof AmountMismatch) return unprocessable("AMOUNT_MISMATCH", "Amount mismatch", detail);
+        if (e instanceof RefundExceedsPayment) return unprocessable("REFUND_EXCEEDS_PAYMENT", "Refund too large", detail);
+        if (e instanceof PeriodInFuture) return unprocessable("PERIOD_IN_FUTURE", "Period in the future", detail);
+        if (e instanceof ReadingBelowPrevious) return unprocessable("READING_BELOW_PREVIOUS", "Reading below previous", detail);
+        if (e instanceof NoTariffInForce) return unprocessable("NO_TARIFF_IN_FORCE", "No tariff in force", detail);
+        if (e instanceof RefundKeyReused) return unprocessable("IDEMPOTENCY_KEY_REUSED", "Idempotency-Key reused", detail);
+        if (e instanceof ProviderUnavailable) {
+            return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "PROVIDER_UNAVAILABLE", "Payment provider unavailable", detail);
+        }
+        throw new IllegalStateException("Unmapped billing error " + e.getClass().getName(), e);
+    }
+
+    private static ProblemException badRequest(String code, String detail) {
+        return new ProblemException(HttpStatus.BAD_REQUEST, code, "Bad request", detail);
+    }
+
+    private static ProblemException conflict(String code, String detail) {
+        return new ProblemException(HttpStatus.CONFLICT, code, "Conflict", detail);
+    }
+
+    private static ProblemException unprocessable(String code, String title, String detail) {
+        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, title, detail);
+    }
+}
