@@ -40,6 +40,26 @@ public abstract sealed class BillingError extends RuntimeException {
         }
     }
 
+    public static final class AccountExists extends BillingError {
+        public AccountExists() {
+            super("An account with this utility and account number already exists");
+        }
+    }
+
+    /** A citizen used up their bill lookups for the day; they may look again after {@code retryAfterSeconds}. */
+    public static final class BillLookupsLimited extends BillingError {
+        private final long retryAfterSeconds;
+
+        public BillLookupsLimited(String detail, long retryAfterSeconds) {
+            super(detail);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
     // ------------------------------------------------------------------ paying
 
     public static final class InvalidChannel extends BillingError {

@@ -1,22 +1,19 @@
 package city.onestop.billing.account;
 
+import city.onestop.billing.BillingError;
 import city.onestop.billing.Money;
 import city.onestop.billing.Utility;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.AuditLog.AuditEntry;
 import city.onestop.platform.AuditLog.Outcome;
-import city.onestop.platform.ProblemException;
 import city.onestop.platform.RateLimiter;
 import city.onestop.platform.RateLimiter.Limit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -41,14 +38,14 @@ public class PayForOthers {
 
     public record PayableBills(List<PayableBill> items, Instant payableUntil) {}
 
-    private final DatabaseClient db;
+    private final BillLookupRepository lookups;
     private final TransactionalOperator tx;
     private final RateLimiter limiter;
     private final AuditLog audit;
     private final Clock clock;
 
-    PayForOthers(DatabaseClient db, TransactionalOperator tx, RateLimiter limiter, AuditLog audit, Clock clock) {
-        this.db = db;
+    PayForOthers(BillLookupRepository lookups, TransactionalOperator tx, RateLimiter limiter, AuditLog audit, Clock clock) {
+        this.lookups = lookups;
         this.tx = tx;
         this.limiter = limiter;
         this.audit = audit;
@@ -59,70 +56,30 @@ public class PayForOthers {
     public Mono<PayableBills> lookUp(UUID citizen, Utility utility, String accountNumber) {
         return limiter.tryAcquire("billing:bill-lookup:citizen:" + citizen, LOOKUPS)
                 .flatMap(d -> d.allowed() ? Mono.empty()
-                        : Mono.error(ProblemException.tooManyRequests("BILL_LOOKUPS_LIMITED",
+                        : Mono.error(new BillingError.BillLookupsLimited(
                                 "You looked up " + LOOKUPS.permits() + " accounts today; try again later", d.retryAfterSeconds())))
                 .then(Mono.defer(() -> lookUpAllowed(citizen, utility, accountNumber)));
     }
 
     private Mono<PayableBills> lookUpAllowed(UUID citizen, Utility utility, String accountNumber) {
         Instant now = clock.instant();
-        Mono<UUID> account = db.sql("SELECT id FROM billing_accounts WHERE utility = :u AND account_number = :n AND status = 'ACTIVE'")
-                .bind("u", utility.name())
-                .bind("n", accountNumber)
-                .map(r -> r.get("id", UUID.class))
-                .one();
-        return account
+        return lookups.findActiveAccount(utility, accountNumber)
                 .switchIfEmpty(Mono.defer(() -> audit.record(new AuditEntry(citizen, "CITIZEN", "BILL_LOOKUP",
                                 "account:" + utility + ":" + maskNumber(accountNumber), Outcome.FAILURE))
                         .as(tx::transactional)
-                        .then(Mono.error(ProblemException.notFound("Account", utility + " " + accountNumber)))))
-                .flatMap(accountId -> db.sql("""
-                                SELECT b.id, a.utility, a.account_number, a.holder_name, b.period, b.total_fen, b.due_date
-                                FROM billing_bills b JOIN billing_accounts a ON a.id = b.account_id
-                                WHERE b.account_id = :a AND b.status = 'ACTIVE' ORDER BY b.period""")
-                        .bind("a", accountId)
-                        .map(r -> new PayableBill(r.get("id", UUID.class), Utility.valueOf(r.get("utility", String.class)),
-                                r.get("account_number", String.class), maskName(r.get("holder_name", String.class)),
-                                YearMonth.from(r.get("period", LocalDate.class)).toString(), Money.ofFen(r.get("total_fen", Long.class)),
-                                r.get("due_date", LocalDate.class)))
-                        .all()
-                        .collectList()
-                        .flatMap(bills -> remember(citizen, bills, now)
+                        .then(Mono.error(new BillingError.AccountNotFound(utility + " " + accountNumber)))))
+                .flatMap(accountId -> lookups.listOpenBills(accountId)
+                        .flatMap(bills -> lookups.remember(citizen, bills.stream().map(PayableBill::billId).toList(), now,
+                                        now.minus(LOOKUP_VALID))
                                 .then(audit.record(new AuditEntry(citizen, "CITIZEN", "BILL_LOOKUP", "account:" + accountId,
                                         Outcome.SUCCESS)))
                                 .as(tx::transactional)
                                 .thenReturn(new PayableBills(bills, now.plus(LOOKUP_VALID)))));
     }
 
-    private Mono<Void> remember(UUID citizen, List<PayableBill> bills, Instant now) {
-        Mono<Void> forget = db.sql("DELETE FROM billing_bill_lookups WHERE citizen_id = :c AND looked_up_at < :before")
-                .bind("c", citizen)
-                .bind("before", now.minus(LOOKUP_VALID).atOffset(ZoneOffset.UTC))
-                .then();
-        if (bills.isEmpty()) return forget;
-        return forget.then(db.sql("""
-                        INSERT INTO billing_bill_lookups (citizen_id, bill_id, looked_up_at)
-                        SELECT :c, unnest(:bills), :now
-                        ON CONFLICT (citizen_id, bill_id) DO UPDATE SET looked_up_at = EXCLUDED.looked_up_at""")
-                .bind("c", citizen)
-                .bind("bills", bills.stream().map(PayableBill::billId).toArray(UUID[]::new))
-                .bind("now", now.atOffset(ZoneOffset.UTC))
-                .then());
-    }
-
     /** The bill, when the citizen may pay it: linked to one of their accounts, or looked up within {@link #LOOKUP_VALID}. */
     public Mono<UUID> findPayable(UUID citizen, UUID billId) {
-        return db.sql("""
-                        SELECT b.id FROM billing_bills b
-                        WHERE b.id = :id AND (
-                            EXISTS (SELECT 1 FROM billing_account_links l WHERE l.account_id = b.account_id AND l.citizen_id = :c)
-                            OR EXISTS (SELECT 1 FROM billing_bill_lookups k
-                                       WHERE k.bill_id = b.id AND k.citizen_id = :c AND k.looked_up_at >= :since))""")
-                .bind("id", billId)
-                .bind("c", citizen)
-                .bind("since", clock.instant().minus(LOOKUP_VALID).atOffset(ZoneOffset.UTC))
-                .map(r -> r.get("id", UUID.class))
-                .one();
+        return Mono.defer(() -> lookups.findPayable(citizen, billId, clock.instant().minus(LOOKUP_VALID)));
     }
 
     /** 张三 → *三, 欧阳娜娜 → ***娜, Li Wei → ******i: enough for a payer to recognise a parent, not to learn a name. */

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -254,6 +255,56 @@ class PaymentRepository {
                 .bind("id", id)
                 .map(r -> r.get("citizen_id", UUID.class))
                 .one();
+    }
+
+    // ------------------------------------------------------------------ the reconciler's leases
+
+    /** An open payment leased to this instance for a provider lookup. */
+    record Due(UUID id, int attempts, OffsetDateTime createdAt) {}
+
+    /** Leases up to {@code batch} open payments whose check is due (SKIP LOCKED: instances share the work). */
+    Flux<Due> leaseDue(OffsetDateTime now, OffsetDateTime leaseUntil, int batch) {
+        return db.sql("""
+                        UPDATE billing_payments SET reconciling_until = :lease
+                        WHERE id IN (
+                            SELECT id FROM billing_payments
+                            WHERE status IN """ + OPEN + """
+                               AND next_check_at <= :now
+                              AND (reconciling_until IS NULL OR reconciling_until < :now)
+                            ORDER BY next_check_at LIMIT :batch
+                            FOR UPDATE SKIP LOCKED)
+                        RETURNING id, check_attempts, created_at""")
+                .bind("lease", leaseUntil)
+                .bind("now", now)
+                .bind("batch", batch)
+                .map(PaymentRepository::due)
+                .all();
+    }
+
+    /** Leases one PENDING/UNKNOWN payment now; empty when it is not open or another instance holds it. */
+    Mono<Due> leaseOne(UUID id, OffsetDateTime now, OffsetDateTime leaseUntil) {
+        return db.sql("""
+                        UPDATE billing_payments SET reconciling_until = :lease
+                        WHERE id = :id AND status IN ('PENDING', 'UNKNOWN') AND (reconciling_until IS NULL OR reconciling_until < :now)
+                        RETURNING id, check_attempts, created_at""")
+                .bind("lease", leaseUntil)
+                .bind("now", now)
+                .bind("id", id)
+                .map(PaymentRepository::due)
+                .one();
+    }
+
+    /** Still open: the next check at {@code next}, one attempt more, the lease given back. */
+    Mono<Void> scheduleCheck(UUID id, OffsetDateTime next) {
+        return db.sql("UPDATE billing_payments SET check_attempts = check_attempts + 1, next_check_at = :next, reconciling_until = NULL "
+                        + "WHERE id = :id AND status IN " + OPEN)
+                .bind("next", next)
+                .bind("id", id)
+                .then();
+    }
+
+    private static Due due(Readable r) {
+        return new Due(r.get("id", UUID.class), r.get("check_attempts", Integer.class), r.get("created_at", OffsetDateTime.class));
     }
 
     static PaymentView view(Readable r) {

@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -24,16 +23,16 @@ public class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-    private final DatabaseClient db;
+    private final PaymentRepository payments;
     private final PaymentProvider provider;
     private final PaymentTransitions transitions;
     private final ReconcilerSettings settings;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    Reconciler(DatabaseClient db, PaymentProvider provider, PaymentTransitions transitions, ReconcilerSettings settings,
+    Reconciler(PaymentRepository payments, PaymentProvider provider, PaymentTransitions transitions, ReconcilerSettings settings,
             Clock clock) {
-        this.db = db;
+        this.payments = payments;
         this.provider = provider;
         this.transitions = transitions;
         this.settings = settings;
@@ -56,38 +55,21 @@ public class Reconciler {
 
     /** Claims the open payments that are due and asks the provider about each; emits how many were looked at. */
     public Mono<Integer> reconcileDue() {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        return db.sql("""
-                        UPDATE billing_payments SET reconciling_until = :lease
-                        WHERE id IN (
-                            SELECT id FROM billing_payments
-                            WHERE status IN ('CREATED', 'PENDING', 'UNKNOWN') AND next_check_at <= :now
-                              AND (reconciling_until IS NULL OR reconciling_until < :now)
-                            ORDER BY next_check_at LIMIT :batch
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING id, check_attempts, created_at""")
-                .bind("lease", now.plus(settings.lease()))
-                .bind("now", now)
-                .bind("batch", settings.batchSize())
-                .map(r -> new Due(r.get("id", UUID.class), r.get("check_attempts", Integer.class), r.get("created_at", OffsetDateTime.class)))
-                .all()
-                .flatMap(this::check, 8)
-                .count()
-                .map(Long::intValue);
+        return Mono.defer(() -> {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            return payments.leaseDue(now, now.plus(settings.lease()), settings.batchSize())
+                    .flatMap(this::check, 8)
+                    .count()
+                    .map(Long::intValue);
+        });
     }
 
     /** Refreshes one PENDING/UNKNOWN payment now (a citizen's GET), unless another instance holds it. */
     public Mono<Void> refreshNow(UUID paymentId) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        return db.sql("""
-                        UPDATE billing_payments SET reconciling_until = :lease
-                        WHERE id = :id AND status IN ('PENDING', 'UNKNOWN') AND (reconciling_until IS NULL OR reconciling_until < :now)
-                        RETURNING id, check_attempts, created_at""")
-                .bind("lease", now.plus(settings.lease()))
-                .bind("now", now)
-                .bind("id", paymentId)
-                .map(r -> new Due(r.get("id", UUID.class), r.get("check_attempts", Integer.class), r.get("created_at", OffsetDateTime.class)))
-                .one()
+        return Mono.defer(() -> {
+                    OffsetDateTime now = OffsetDateTime.now(clock);
+                    return payments.leaseOne(paymentId, now, now.plus(settings.lease()));
+                })
                 .flatMap(this::check)
                 .onErrorResume(e -> {
                     // The GET still answers with what we know; the scheduled reconciler tries again.
@@ -96,7 +78,7 @@ public class Reconciler {
                 });
     }
 
-    private Mono<Void> check(Due due) {
+    private Mono<Void> check(PaymentRepository.Due due) {
         return provider.find(due.id())
                 .map(PaymentTransitions::outcome)
                 .map(java.util.Optional::of)
@@ -121,14 +103,7 @@ public class Reconciler {
     }
 
     /** Still open: look again after the next backoff step, and let any instance take it then. */
-    private Mono<Void> later(Due due) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        return db.sql("UPDATE billing_payments SET check_attempts = check_attempts + 1, next_check_at = :next, reconciling_until = NULL "
-                        + "WHERE id = :id AND status IN ('CREATED', 'PENDING', 'UNKNOWN')")
-                .bind("next", now.plus(settings.backoff(due.attempts())))
-                .bind("id", due.id())
-                .then();
+    private Mono<Void> later(PaymentRepository.Due due) {
+        return Mono.defer(() -> payments.scheduleCheck(due.id(), OffsetDateTime.now(clock).plus(settings.backoff(due.attempts()))));
     }
-
-    private record Due(UUID id, int attempts, OffsetDateTime createdAt) {}
 }

@@ -91,9 +91,9 @@ class AccountLinkController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = LinkVerificationView.class)))
     Mono<ResponseEntity<Object>> link(@RequestBody LinkRequest body) {
         body.check();
-        return CurrentUser.get()
+        return BillingProblems.mapped(CurrentUser.get()
                 .flatMap(u -> links.requestLink(u.id(), body.utility(), body.accountNumber(), body.holderName(), body.holderIdLast4(),
-                        body.verification()))
+                        body.verification())))
                 .map(result -> result instanceof LinkResult.Linked linked
                         ? ResponseEntity.status(HttpStatus.CREATED).body((Object) linked.account())
                         : ResponseEntity.status(HttpStatus.ACCEPTED).body((Object) ((LinkResult.Pending) result).verification()));
@@ -102,7 +102,7 @@ class AccountLinkController {
     @GetMapping("/accounts/links/verifications/{verificationId}")
     @Operation(operationId = "getLinkVerification", summary = "One of my pending (or decided) link verifications")
     Mono<LinkVerificationView> verification(@PathVariable UUID verificationId) {
-        return CurrentUser.get().flatMap(u -> links.getVerification(u.id(), verificationId));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.getVerification(u.id(), verificationId)));
     }
 
     @PostMapping(path = "/accounts/links/verifications/{verificationId}/code", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -110,14 +110,14 @@ class AccountLinkController {
     @Operation(operationId = "confirmLinkCode",
             summary = "Confirm a link with the 6-digit code texted to the holder; 5 attempts per code, failures throttled")
     Mono<AccountView> confirm(@PathVariable UUID verificationId, @RequestBody(required = false) CodeRequest body) {
-        return CurrentUser.get().flatMap(u -> links.confirmCode(u.id(), verificationId, body == null ? null : body.code()));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.confirmCode(u.id(), verificationId, body == null ? null : body.code())));
     }
 
     @DeleteMapping("/accounts/{accountId}/link")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "unlinkUtilityAccount", summary = "Unlink one of my utility accounts")
     Mono<Void> unlink(@PathVariable UUID accountId) {
-        return CurrentUser.get().flatMap(u -> links.unlink(u.id(), accountId));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.unlink(u.id(), accountId)));
     }
 
     @GetMapping("/link-requests")
@@ -130,14 +130,14 @@ class AccountLinkController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "approveLinkRequest", summary = "Approve a request to link an account I hold")
     Mono<Void> approve(@PathVariable UUID requestId) {
-        return CurrentUser.get().flatMap(u -> links.decideApproval(u.id(), requestId, true));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.decideApproval(u.id(), requestId, true)));
     }
 
     @PostMapping("/link-requests/{requestId}/refusal")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "refuseLinkRequest", summary = "Refuse a request to link an account I hold")
     Mono<Void> refuse(@PathVariable UUID requestId) {
-        return CurrentUser.get().flatMap(u -> links.decideApproval(u.id(), requestId, false));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.decideApproval(u.id(), requestId, false)));
     }
 
     @GetMapping("/held-accounts")
@@ -150,6 +150,6 @@ class AccountLinkController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "revokeAccountLink", summary = "Remove someone's link to an account I hold; they are notified")
     Mono<Void> revoke(@PathVariable UUID accountId, @PathVariable UUID citizenId) {
-        return CurrentUser.get().flatMap(u -> links.revoke(u.id(), accountId, citizenId));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.revoke(u.id(), accountId, citizenId)));
     }
 }

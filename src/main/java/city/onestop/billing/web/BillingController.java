@@ -77,15 +77,16 @@ class BillingController {
                     + "The bills shown can then be paid with payBill for 24 hours. At most 20 lookups per citizen a day (429 "
                     + "BILL_LOOKUPS_LIMITED); every lookup is audited.")
     Mono<PayForOthers.PayableBills> lookUpBills(@RequestBody BillLookupRequest request) {
-        return Mono.fromRunnable(request::check)
+        return BillingProblems.mapped(Mono.fromRunnable(request::check)
                 .then(CurrentUser.get())
-                .flatMap(u -> payForOthers.lookUp(u.id(), request.utility(), request.accountNumber().strip()));
+                .flatMap(u -> payForOthers.lookUp(u.id(), request.utility(), request.accountNumber().strip())));
     }
 
     @GetMapping("/accounts")
     @Operation(operationId = "listMyUtilityAccounts", summary = "My linked utility accounts with their balance due")
     Mono<Map<String, List<AccountView>>> listAccounts() {
-        return CurrentUser.get().flatMap(u -> accounts.listLinked(u.id()).collectList()).map(items -> Map.of("items", items));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> accounts.listLinked(u.id()).collectList()))
+                .map(items -> Map.of("items", items));
     }
 
     @GetMapping("/accounts/{accountId}/payments")

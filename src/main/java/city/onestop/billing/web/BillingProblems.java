@@ -1,9 +1,11 @@
 package city.onestop.billing.web;
 
 import city.onestop.billing.BillingError;
+import city.onestop.billing.BillingError.AccountExists;
 import city.onestop.billing.BillingError.AccountNotFound;
 import city.onestop.billing.BillingError.AmountMismatch;
 import city.onestop.billing.BillingError.BillAlreadyPaid;
+import city.onestop.billing.BillingError.BillLookupsLimited;
 import city.onestop.billing.BillingError.BillNotCancellable;
 import city.onestop.billing.BillingError.BillNotFound;
 import city.onestop.billing.BillingError.BillNotPayable;
@@ -71,6 +73,10 @@ final class BillingProblems {
         if (e instanceof InvalidTariff) {
             return new ProblemException(HttpStatus.BAD_REQUEST, "INVALID_TARIFF", "Invalid tariff", detail);
         }
+        if (e instanceof BillLookupsLimited limited) {
+            return ProblemException.tooManyRequests("BILL_LOOKUPS_LIMITED", detail, limited.retryAfterSeconds());
+        }
+        if (e instanceof AccountExists) return conflict("ACCOUNT_EXISTS", detail);
         if (e instanceof BillAlreadyPaid) return conflict("BILL_ALREADY_PAID", detail);
         if (e instanceof PaymentInProgress) return conflict("PAYMENT_IN_PROGRESS", detail);
         if (e instanceof NothingToPay) return conflict("NOTHING_TO_PAY", detail);

@@ -108,7 +108,7 @@ class OperatorController {
                         "The account has invalid fields", Map.of("errors", errors)));
             }
             AccountRow row = rows.get(0);
-            return accounts.create(op, row);
+            return BillingProblems.mapped(accounts.create(op, row));
         });
     }
 
@@ -140,7 +140,7 @@ class OperatorController {
                     .defaultIfEmpty("")
                     .publishOn(Schedulers.boundedElastic())
                     .map(text -> csv ? AccountImport.parseCsv(text) : AccountImport.parseJson(text, json))
-                    .<Integer>flatMap(rows -> accounts.importAll(op, rows))
+                    .<Integer>flatMap(rows -> BillingProblems.mapped(accounts.importAll(op, rows)))
                     .map(ImportResult::new);
         });
     }

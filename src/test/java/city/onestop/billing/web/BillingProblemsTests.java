@@ -23,6 +23,8 @@ class BillingProblemsTests {
             new Expected(new BillingError.PaymentNotFound(ID), 404, "NOT_FOUND", "Not found"),
             new Expected(new BillingError.ReceiptNotFound("RC1"), 404, "NOT_FOUND", "Not found"),
             new Expected(new BillingError.AccountNotFound("WATER W-1"), 404, "NOT_FOUND", "Not found"),
+            new Expected(new BillingError.BillLookupsLimited("20 a day", 60), 429, "BILL_LOOKUPS_LIMITED", "Too many requests"),
+            new Expected(new BillingError.AccountExists(), 409, "ACCOUNT_EXISTS", "Conflict"),
             new Expected(new BillingError.InvalidChannel("channel must be one of"), 400, "INVALID_CHANNEL", "Bad request"),
             new Expected(new BillingError.BillAlreadyPaid(), 409, "BILL_ALREADY_PAID", "Conflict"),
             new Expected(new BillingError.PaymentInProgress("in progress"), 409, "PAYMENT_IN_PROGRESS", "Conflict"),
@@ -72,6 +74,12 @@ class BillingProblemsTests {
                 ProblemException.badRequest("INVALID_PERIOD", "period must be a month")));
         assertThat(platform.code()).isEqualTo("INVALID_PERIOD");
         assertThat(platform.getMessage()).isEqualTo("readings[0]: period must be a month");
+    }
+
+    @Test
+    void aLimitedLookupSaysWhenToComeBack() {
+        assertThat(BillingProblems.problem(new BillingError.BillLookupsLimited("20 a day", 60)).extra())
+                .isEqualTo(Map.of("retryAfterSeconds", 60L));
     }
 
     @Test
