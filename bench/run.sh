@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One benchmark run for issue #11's table: the packaged jar (no test agents), a JIT warm-up before every
-# measured row, wrk (outside the JVM) on loopback, nginx serving the same bytes as the small read, correctness
-# checked in PostgreSQL afterwards (0 double charges, 0 oversold). Any 5xx fails the run. Writes the table into
-# docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average and commands.
-# Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 6 minutes)
-# Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS)
+# One benchmark run for issue #11's table and issue #12's four public transit reads: the packaged jar (no test
+# agents), a JIT warm-up before every measured row, wrk (outside the JVM) on loopback, nginx serving the same bytes as
+# each transit read in the same run, an async-profiler profile of the stop read and the board, correctness checked in
+# PostgreSQL afterwards (0 double charges, 0 oversold). Any 5xx fails the run. Writes the table into
+# docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average, commit and commands.
+# Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 9 minutes)
+# Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS, JAR,
+#   PROFILE=0 to skip the profile, READS_ONLY=1 for the liveness and transit rows only, docs untouched)
 set -euo pipefail
 trap 'echo "bench/run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
@@ -17,16 +19,17 @@ install wrk wrk; install jq jq; install nginx nginx-light; install psql postgres
 
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT=$(free_port); NGINX_PORT=$(free_port)
+PORT=$(free_port); NGINX_PORT=$(free_port); MGMT_PORT=$(free_port)
 SECRET=$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')
 BASE=http://127.0.0.1:$PORT
-JAR=target/onestop-0.1.0-SNAPSHOT.jar
+MGMT_BASE=http://127.0.0.1:$MGMT_PORT
+JAR=${JAR:-target/onestop-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -o -q package -DskipTests -Djacoco.skip=true
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --spring.profiles.active=local --server.port="$PORT" \
+java $JAVA_OPTS -jar "$JAR" --spring.profiles.active=local --server.port="$PORT" --management.server.port="$MGMT_PORT" \
   --onestop.security.jwt.secret="$SECRET" --onestop.data-dir="$WORK/data" \
   --onestop.rate-limit.enabled=false --logging.level.root=WARN ${APP_ARGS:-} > "$WORK/app.log" 2>&1 &
 APP=$!
@@ -36,8 +39,8 @@ cleanup() {
   [ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 1 180); do curl -sf "$BASE/actuator/health/readiness" >/dev/null && break; sleep 1; done
-curl -sf "$BASE/actuator/health/readiness" >/dev/null || { echo "app did not start"; tail -50 "$WORK/app.log"; exit 1; }
+for _ in $(seq 1 180); do curl -sf "$MGMT_BASE/actuator/health/readiness" >/dev/null && break; sleep 1; done
+curl -sf "$MGMT_BASE/actuator/health/readiness" >/dev/null || { echo "app did not start"; tail -50 "$WORK/app.log"; exit 1; }
 PGPORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 sql() { PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -At -c "$1"; }
 
@@ -126,13 +129,33 @@ measure() { # key label conns script url [extra wrk args]: warm-up, then the mea
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-# ---------------------------------------------------------------- 1. small public read, and nginx with the same bytes
-STOP_URL="$BASE/api/v1/transit/stops/demo:E5"
-# The demo feed imports at startup: wait until the stop answers 200.
-for _ in $(seq 1 120); do curl -sf "$STOP_URL" -o "$WORK/stop.json" && break; sleep 1; done
-[ -s "$WORK/stop.json" ] || { echo "no stop $STOP_URL"; curl -si "$STOP_URL" | head -5; exit 1; }
-mkdir -p "$WORK/nginx"
-chmod 755 "$WORK"; chmod 644 "$WORK/stop.json"   # nginx's workers run unprivileged
+# ---------------------------------------------------------------- 1. liveness, the four public transit reads, nginx with the same bytes
+# The demo feed imports at startup and its simulated buses are polled every 10 s: wait for a stop with live buses.
+TBASE="$BASE/api/v1/transit"
+STOP=""
+for _ in $(seq 1 150); do
+  STOP=$(python3 - "$TBASE" 2>/dev/null <<'PY' || true
+import json, sys, urllib.request
+base = sys.argv[1]
+stops = json.load(urllib.request.urlopen(base + "/stops?lat=23.13&lon=113.27&radius=3000&limit=100"))["items"]
+best = max(((sum(1 for r in json.load(urllib.request.urlopen(base + "/stops/" + s["id"] + "/arrivals"))["arrivals"]
+                 if "vehicleId" in r), s["id"]) for s in stops), default=(0, ""))
+print(best[1] if best[0] > 0 else "")
+PY
+)
+  [ -n "$STOP" ] && break; sleep 1
+done
+[ -n "$STOP" ] || { echo "no live bus on any board"; tail -30 "$WORK/app.log"; exit 1; }
+READS="stop arrivals nearby departures"
+declare -A RURL=(
+  [stop]="$TBASE/stops/$STOP"
+  [arrivals]="$TBASE/stops/$STOP/arrivals?minutesBefore=5&minutesAfter=35"
+  [nearby]="$TBASE/stops?lat=23.13&lon=113.27&radius=500"
+  [departures]="$TBASE/stops/$STOP/departures?duration=60"
+)
+mkdir -p "$WORK/nginx" "$WORK/www"
+for k in $READS; do curl -sf "${RURL[$k]}" -o "$WORK/www/$k.json"; done
+chmod 755 "$WORK" "$WORK/www"; chmod 644 "$WORK"/www/*.json   # nginx's workers run unprivileged
 cat > "$WORK/nginx/nginx.conf" <<NGINX
 worker_processes auto;
 daemon off;
@@ -142,19 +165,73 @@ events { worker_connections 1024; }
 http {
   access_log off;
   keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /stop { default_type application/json; alias $WORK/stop.json; }
-  }
+  default_type application/json;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
 }
 NGINX
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 sleep 1
 lua_get read ""
-measure read "GET /api/v1/transit/stops/{id}, 64 connections" 64 "$WORK/read.lua" "$STOP_URL"
-measure nginx "nginx, the same $(wc -c < "$WORK/stop.json") bytes, 64 connections" 64 "$WORK/read.lua" "http://127.0.0.1:$NGINX_PORT/stop"
+# JIT warm-up before any row: 6 s on each of the five URLs (each row then has its own warm-up of WARM s).
+for u in "$MGMT_BASE/actuator/health/liveness" "${RURL[stop]}" "${RURL[arrivals]}" "${RURL[nearby]}" "${RURL[departures]}"; do
+  wrk -t2 -c64 -d"${JIT:-6}"s "$u" > /dev/null 2>&1 || true
+done
+measure live "GET /actuator/health/liveness (management port), 64 connections" 64 "$WORK/read.lua" "$MGMT_BASE/actuator/health/liveness"
+for k in $READS; do
+  measure "$k" "GET ${RURL[$k]#$BASE}, 64 connections" 64 "$WORK/read.lua" "${RURL[$k]}"
+  # nginx needs no JIT warm-up; it is measured right after the same read, under the same machine load.
+  WARM_SAVED=$WARM; WARM=0
+  measure "nginx-$k" "nginx, the same $(wc -c < "$WORK/www/$k.json") bytes, 64 connections" 64 "$WORK/read.lua" "http://127.0.0.1:$NGINX_PORT/$k.json"
+  WARM=$WARM_SAVED
+done
 kill "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+
+# Where the CPU of a hot read goes (async-profiler, CPU samples, itimer if perf events are refused): PROFILE=0 skips it.
+PROFILE_TEXT=""
+if [ "${PROFILE:-1}" = 1 ]; then
+  AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar"
+  [ -f "$AP_JAR" ] || mvn -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
+  (cd "$WORK" && unzip -o -q "$AP_JAR" 'linux-x64/*')
+  prof() { jcmd "$APP" JVMTI.agent_load "$WORK/linux-x64/libasyncProfiler.so" "\"$1\"" >/dev/null; }
+  EVENT=cpu
+  prof "start,event=cpu,interval=1ms"; sleep 1; prof "stop,file=$WORK/probe.collapsed,collapsed" || true
+  grep -q "perf_event\|Perf events unavailable" "$WORK/app.log" && EVENT=itimer
+  for k in stop arrivals; do
+    prof "start,event=$EVENT,interval=1ms"
+    wrk -t2 -c64 -d10s "${RURL[$k]}" > "$WORK/$k.prof.wrk" 2>&1
+    prof "stop,file=$WORK/$k.collapsed,collapsed"
+    PROFILE_TEXT+="$(python3 - "$WORK/$k.collapsed" "$k" <<'PY'
+import collections, sys
+stacks = []
+for line in open(sys.argv[1]):
+    frames, _, count = line.rstrip("\n").rpartition(" ")
+    if frames: stacks.append((frames.split(";"), int(count)))
+n = sum(c for _, c in stacks) or 1
+self_ = collections.Counter()
+for frames, c in stacks: self_[frames[-1]] += c
+groups = [("Spring Security chain", ("org/springframework/security/",)),
+          ("annotated handler lookup", ("AbstractHandlerMethodMapping", "RequestMappingInfo")),
+          ("Reactor Netty / Netty", ("io/netty/", "reactor/netty/")),
+          ("HTTP server observation", ("io/micrometer/",)),
+          ("OneStop code", ("city/onestop/",))]
+share = ", ".join(f"{name} {100 * sum(c for f, c in stacks if any(any(k in x for k in keys) for x in f)) / n:.0f} %"
+                  for name, keys in groups)
+top = "; ".join(f"`{f.split('/')[-1]}` {100 * c / n:.1f} %" for f, c in self_.most_common(6))
+print(f"- {sys.argv[2]} ({n} samples): {share}. Top self frames: {top}")
+PY
+)"$'\n'
+  done
+  PROFILE_TEXT="Profile (async-profiler, event $EVENT, 10 s of \`wrk -t2 -c64\` on each, after the rows):"$'\n'"$PROFILE_TEXT"
+fi
+
+if [ "${READS_ONLY:-0}" = 1 ]; then # the GET rows and the profile only (to compare two jars), docs untouched
+  for k in live $READS; do echo "$k: ${ROWS[$k]}"; [ "$k" = live ] || echo "nginx-$k: ${ROWS[nginx-$k]}"; done
+  echo "$PROFILE_TEXT"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$FAILED" = 0 ] || exit 1
+  exit 0
+fi
 
 # ---------------------------------------------------------------- 2. payments and 3. my bills
 OP=$(token "$(uuid)" UTILITY_OPERATOR)
@@ -328,30 +405,38 @@ measure dash "GET /api/v1/me/dashboard, 64 citizens" 64 "$WORK/dash.lua" "$BASE/
 # ---------------------------------------------------------------- the table
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
-R=${ROWS[read]}; N=${ROWS[nginx]}; P=${ROWS[pay]}; B=${ROWS[bills]}; K=${ROWS[book]}; D=${ROWS[dash]}
-ratio=$(python3 -c "import sys; a, b = float(sys.argv[1] or 0), float(sys.argv[2] or 0); print(f'{a / b:.2f}' if b else '?')" \
-  "$(field "$R" rps)" "$(field "$N" rps)")
+R=${ROWS[stop]}; N=${ROWS[nginx-stop]}; P=${ROWS[pay]}; B=${ROWS[bills]}; K=${ROWS[book]}; D=${ROWS[dash]}
+ratio_of() { python3 -c "import sys; a, b = float(sys.argv[1] or 0), float(sys.argv[2] or 0); print(f'{a / b:.2f}' if b else '?')" \
+  "$(field "${ROWS[$1]}" rps)" "$(field "${ROWS[nginx-$1]}" rps)"; }
 row() { # label result target extra
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(field "$2" rps)" "$(field "$2" p50)" "$(field "$2" p99)" \
-    "$(field "$2" s5xx)" "$(field "$2" load)" "$3" "$4"
+    "$(field "$2" s5xx) / $(field "$2" errors)" "$(field "$2" load)" "$3" "$4"
 }
 TABLE=$(cat <<MD
 Run of \`bench/run.sh $SECS\` at $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB;
 packaged jar (\`java $JAVA_OPTS -jar\`, local profile, embedded PostgreSQL 17 and Redis, rate limits off, simulated
-payment provider), wrk 2 threads on loopback, ${WARM} s warm-up before each row, ${SECS} s measured.
+payment provider), wrk 2 threads on loopback, a 30 s JIT warm-up over the five GET URLs, then ${WARM} s warm-up before
+each row, ${SECS} s measured; nginx (\`worker_processes auto\`, \`access_log off\`) serves the bytes OneStop answered for
+each transit read, measured right after it.
 Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END; the 1-minute figure before each row is
 in the "load" column. Client, server and database share the same 2 cores.
 
-| path | req/s | p50 ms | p99 ms | 5xx | load | target | checks |
+| path | req/s | p50 ms | p99 ms | 5xx / socket errors | load | target | checks |
 |---|---|---|---|---|---|---|---|
-$(row "small public read \`GET /api/v1/transit/stops/{id}\`, 64 conns" "$R" "≥ 10,000 req/s" "nginx same bytes: $(field "$N" rps) req/s, OneStop/nginx = $ratio")
-$(row "nginx serving the same $(wc -c < "$WORK/stop.json") bytes ($(nproc) workers), 64 conns" "$N" "(comparison)" "")
+$(row "small public read \`GET /api/v1/transit/stops/$STOP\`, 64 conns" "$R" "≥ 10,000 req/s" "OneStop/nginx = $(ratio_of stop)")
+$(row "liveness \`GET /actuator/health/liveness\` (management port), 64 conns" "${ROWS[live]}" "(per-request floor)" "")
+$(for k in $READS; do
+  row "#12 \`${RURL[$k]#$BASE}\` ($(wc -c < "$WORK/www/$k.json") bytes)" "${ROWS[$k]}" "≥ 0.40× nginx, p99 < 25 ms" "OneStop/nginx = **$(ratio_of "$k")**"
+  row "nginx, the same bytes ($(nproc) workers)" "${ROWS[nginx-$k]}" "(comparison)" ""
+done)
 $(row "payments, 64 clients, each a different bill" "$P" "≥ 500/s, p99 < 250 ms" "$(field "$P" s2xx) paid, 4xx $(field "$P" s4xx); double charges in the DB: $DOUBLE")
 $(row "GET my bills (household of 2 accounts), 64 conns" "$B" "≥ 3,000 req/s, p99 < 50 ms" "")
 $(row "booking surge, 200 clients, 10,000 attempts, 1,000 slots of capacity 1" "$K" "≥ 1,000 attempts/s, p99 < 500 ms" "booked $BOOKED, oversold $OVERSOLD, 201: $(field "$K" s2xx), 4xx: $(field "$K" s4xx)")
 $(row "dashboard, 64 citizens" "$D" "p99 < 100 ms" "sections: $DASH_SECTIONS")
 
-Commands: \`wrk -t2 -c64 -d${SECS}s -s <script> <url>\` per row (the booking surge: \`wrk -t2 -c200\` until 10,000 answers);
+$PROFILE_TEXT
+
+Jar built from commit $(git rev-parse --short HEAD 2>/dev/null || echo '?') (\`$JAR\`). Commands: \`wrk -t2 -c64 -d${SECS}s -s <script> <url>\` per row (the booking surge: \`wrk -t2 -c200\` until 10,000 answers);
 the Lua scripts are written by bench/run.sh (each payment pays another bill with its own Idempotency-Key; each
 booking attempt is another citizen; each dashboard request one of 64 citizens). Double charges and oversold slots are
 counted in PostgreSQL after the run.

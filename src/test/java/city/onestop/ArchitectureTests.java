@@ -43,6 +43,15 @@ class ArchitectureTests {
     }
 
     @Test
+    void bookingPersistenceRaisesDomainErrorsNotHttpProblems() {
+        noClasses().that().resideInAPackage("city.onestop.booking.persistence..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("repositories raise booking's domain errors; booking/web maps them to problem+json (STYLE.md)")
+                .check(MAIN);
+    }
+
+    @Test
     void billingRepositoriesRaiseDomainErrorsNotHttpProblems() {
         noClasses().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
@@ -52,10 +61,33 @@ class ArchitectureTests {
     }
 
     @Test
+    void citizenRepositoriesRaiseDomainErrorsNotHttpProblems() {
+        noClasses().that(DescribedPredicate.describe("are the citizen module's repositories and stores",
+                        c -> c.getPackageName().startsWith("city.onestop.citizen")
+                                && (c.getSimpleName().endsWith("Repository") || c.getSimpleName().endsWith("Store"))))
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
+                .because("repositories raise the citizen module's domain errors; citizen/web maps them to problem+json (STYLE.md)")
+                .check(MAIN);
+    }
+
+    @Test
     void billingRepositoriesArePackagePrivate() {
         classes().that().resideInAPackage("city.onestop.billing..").and().haveSimpleNameEndingWith("Repository")
                 .should().notBePublic()
                 .because("a module's use cases are its face; its repositories are theirs alone")
+                .check(MAIN);
+    }
+
+    @Test
+    void bookingAndCitizenControllersOpenNoTransactions() {
+        noClasses().that().resideInAnyPackage("city.onestop.booking..", "city.onestop.citizen..")
+                .and().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+                .should().dependOnClassesThat().haveFullyQualifiedName(
+                        "org.springframework.transaction.reactive.TransactionalOperator")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(
+                        "org.springframework.transaction.ReactiveTransactionManager")
+                .because("the use-case services own the transactions (one injected TransactionalOperator); controllers map HTTP")
                 .check(MAIN);
     }
 

@@ -1,7 +1,7 @@
 package city.onestop.booking.demo;
 
-import city.onestop.booking.persistence.CatalogStore;
-import city.onestop.platform.ProblemException;
+import city.onestop.booking.BookingError;
+import city.onestop.booking.persistence.ScheduleRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -47,10 +47,10 @@ class BookingDemoData {
                     new Dept("Dermatology", "皮肤科", List.of(new Doc("Dr. Zhao Min", "赵敏", "主任医师", "湿疹", 4000))))));
 
     private final DatabaseClient db;
-    private final CatalogStore catalog;
+    private final ScheduleRepository catalog;
     private final Clock clock;
 
-    BookingDemoData(DatabaseClient db, CatalogStore catalog, Clock clock) {
+    BookingDemoData(DatabaseClient db, ScheduleRepository catalog, Clock clock) {
         this.db = db;
         this.catalog = catalog;
         this.clock = clock;
@@ -89,7 +89,7 @@ class BookingDemoData {
                 .then());
     }
 
-    private Mono<Void> department(UUID hospitalId, Hosp h, Dept d, CatalogStore.Timetable timetable) {
+    private Mono<Void> department(UUID hospitalId, Hosp h, Dept d, ScheduleRepository.Timetable timetable) {
         UUID departmentId = id(h.key(), d.key());
         Mono<Void> row = db.sql("INSERT INTO departments (id, hospital_id, name) VALUES (:id, :hospital, :name) "
                         + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name")
@@ -114,11 +114,11 @@ class BookingDemoData {
                     .then();
             return doctorRow.thenMany(Flux.range(0, 8)).concatMap(day -> Flux.just("MORNING", "AFTERNOON").concatMap(period -> {
                 boolean morning = period.equals("MORNING");
-                var schedule = new CatalogStore.NewSchedule(doctorId, today.plusDays(day), period,
+                var schedule = new ScheduleRepository.NewSchedule(doctorId, today.plusDays(day), period,
                         morning ? LocalTime.of(8, 0) : LocalTime.of(13, 30), morning ? LocalTime.of(12, 0) : LocalTime.of(17, 30),
                         8, morning ? 2 : 1);
                 return catalog.createSchedule(hospitalId, schedule, timetable)
-                        .onErrorResume(e -> e instanceof ProblemException p && "SCHEDULE_EXISTS".equals(p.code()), e -> Mono.empty())
+                        .onErrorResume(BookingError.ScheduleExists.class, e -> Mono.empty())
                         .then();
             })).then();
         }).then();

@@ -1,8 +1,8 @@
 package city.onestop.booking.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import city.onestop.booking.persistence.AppointmentStore;
-import city.onestop.booking.persistence.PeopleStore;
+import city.onestop.booking.persistence.AppointmentRepository;
+import city.onestop.booking.persistence.PeopleRepository;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
@@ -37,10 +37,10 @@ class FhirController {
 
     private final FhirContext fhir;
     private final FhirSlots slots;
-    private final AppointmentStore appointments;
-    private final PeopleStore people;
+    private final AppointmentRepository appointments;
+    private final PeopleRepository people;
 
-    FhirController(FhirContext fhir, FhirSlots slots, AppointmentStore appointments, PeopleStore people) {
+    FhirController(FhirContext fhir, FhirSlots slots, AppointmentRepository appointments, PeopleRepository people) {
         this.fhir = fhir;
         this.slots = slots;
         this.appointments = appointments;

@@ -12,7 +12,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,14 +30,14 @@ public class BookingJobs {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
-    private final AppointmentStore appointments;
+    private final AppointmentRepository appointments;
     private final BookingProperties properties;
     private final Clock clock;
 
-    BookingJobs(DatabaseClient db, ReactiveTransactionManager txManager, AppointmentStore appointments, BookingProperties properties,
+    BookingJobs(DatabaseClient db, TransactionalOperator tx, AppointmentRepository appointments, BookingProperties properties,
             Clock clock) {
         this.db = db;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.appointments = appointments;
         this.properties = properties;
         this.clock = clock;
@@ -64,8 +63,8 @@ public class BookingJobs {
                                             WHERE status = 'BOOKED' AND session_ends_at < :cutoff
                                             RETURNING citizen_id)
                                         SELECT DISTINCT citizen_id FROM ns""")
-                                .bind("now", AppointmentStore.utc(now))
-                                .bind("cutoff", AppointmentStore.utc(cutoff))
+                                .bind("now", AppointmentRepository.utc(now))
+                                .bind("cutoff", AppointmentRepository.utc(cutoff))
                                 .map(row -> row.get("citizen_id", UUID.class))
                                 .all()
                                 .collectList()
@@ -93,9 +92,9 @@ public class BookingJobs {
                             created_at = EXCLUDED.created_at, lifted_at = NULL, lifted_by = NULL
                         WHERE b.until <= EXCLUDED.created_at OR b.lifted_at IS NOT NULL
                         RETURNING citizen_id""")
-                .bind("until", AppointmentStore.utc(now.plus(properties.suspensionLength())))
-                .bind("now", AppointmentStore.utc(now))
-                .bind("windowStart", AppointmentStore.utc(windowStart))
+                .bind("until", AppointmentRepository.utc(now.plus(properties.suspensionLength())))
+                .bind("now", AppointmentRepository.utc(now))
+                .bind("windowStart", AppointmentRepository.utc(windowStart))
                 .bind("threshold", properties.noShowThreshold())
                 .map(row -> row.get("citizen_id", UUID.class))
                 .all()

@@ -2,7 +2,7 @@ package city.onestop.booking.persistence;
 
 import city.onestop.platform.Cursors;
 import city.onestop.platform.Keyset;
-import city.onestop.platform.ProblemException;
+import city.onestop.booking.BookingError;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -18,12 +18,12 @@ public record Cursor(Instant at, UUID id) {
         return Keyset.encode(at, id);
     }
 
-    /** Null for a null or blank cursor; 400 {@code INVALID_CURSOR} for one we did not make. */
+    /** Null for a null or blank cursor; {@link BookingError.InvalidCursor} for one we did not make. */
     public static Cursor decode(String cursor) {
         Keyset.Position p = Keyset.decode(cursor);
         if (p == null) return null;
         Instant at = p.instant();
-        if (at == null) throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
+        if (at == null) throw new BookingError.InvalidCursor();
         return new Cursor(at, p.uuid());
     }
 

@@ -1,9 +1,9 @@
 package city.onestop.booking.web;
 
-import city.onestop.booking.persistence.AppointmentStore;
+import city.onestop.booking.Bookings;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
+import city.onestop.platform.Page;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -30,12 +28,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Booking", description = "Hold, book, see, cancel and reschedule hospital appointments")
 class AppointmentController {
 
-    private final BookingService booking;
-    private final AppointmentStore appointments;
+    private final Bookings booking;
 
-    AppointmentController(BookingService booking, AppointmentStore appointments) {
+    AppointmentController(Bookings booking) {
         this.booking = booking;
-        this.appointments = appointments;
     }
 
     record HoldRequest(@NotNull UUID slotId, UUID patientId) {}
@@ -67,7 +63,7 @@ class AppointmentController {
     Mono<ResponseEntity<Object>> book(
             @Parameter(description = "A UUID generated once per intended booking") @RequestHeader(name = Idempotency.HEADER, required = false)
                     String key,
-            @RequestBody BookingService.BookRequest request) {
+            @RequestBody Bookings.BookRequest request) {
         return CurrentUser.get().flatMap(user -> booking.book(user.id(), key, request));
     }
 
@@ -76,15 +72,13 @@ class AppointmentController {
     Mono<Page<Views.Appointment>> mine(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int pageSize = Cursor.limit(limit);
         Cursor position = Cursor.decode(cursor);
-        return CurrentUser.get()
-                .flatMap(user -> appointments.listForCitizen(user.id(), position, pageSize))
-                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(a.createdInstant(), a.id()).position()));
+        return CurrentUser.get().flatMap(user -> booking.listAppointments(user.id(), position, pageSize));
     }
 
     @GetMapping("/appointments/{id}")
     @Operation(operationId = "getMyAppointment", summary = "One of my appointments")
     Mono<Views.Appointment> get(@PathVariable UUID id) {
-        return CurrentUser.get().flatMap(user -> booking.get(user.id(), id));
+        return CurrentUser.get().flatMap(user -> booking.getAppointment(user.id(), id));
     }
 
     @PostMapping("/appointments/{id}/cancel")

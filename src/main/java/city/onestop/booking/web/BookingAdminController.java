@@ -1,9 +1,8 @@
 package city.onestop.booking.web;
 
-import city.onestop.booking.persistence.CatalogStore;
-import city.onestop.booking.persistence.PeopleStore;
+import city.onestop.booking.AdminActions;
+import city.onestop.booking.persistence.CatalogueRepository;
 import city.onestop.booking.persistence.Views;
-import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -14,7 +13,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -27,9 +25,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import city.onestop.platform.Role;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** City administrators: register hospitals, assign staff, lift booking suspensions. ADMIN role (platform rule). */
@@ -38,19 +33,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Booking administration", description = "Hospitals, staff assignment, suspension lifting")
 class BookingAdminController {
 
-    private final CatalogStore catalog;
-    private final PeopleStore people;
-    private final Clock clock;
-    private final BookingService booking;
-    private final TransactionalOperator tx;
+    private final AdminActions admin;
 
-    BookingAdminController(CatalogStore catalog, PeopleStore people, Clock clock, BookingService booking,
-            ReactiveTransactionManager txManager) {
-        this.booking = booking;
-        this.tx = TransactionalOperator.create(txManager);
-        this.catalog = catalog;
-        this.people = people;
-        this.clock = clock;
+    BookingAdminController(AdminActions admin) {
+        this.admin = admin;
     }
 
     record NewHospital(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 300) String address,
@@ -71,12 +57,10 @@ class BookingAdminController {
             throw ProblemException.badRequest("INVALID_ZONE", "zone must be an IANA time zone such as Asia/Shanghai");
         }
         LocalTime releaseTime = request.releaseTime() == null ? LocalTime.of(7, 0) : Dates.time("releaseTime", request.releaseTime());
-        return catalog.createHospital(UUID.randomUUID(), new CatalogStore.NewHospital(request.name().trim(), request.address().trim(),
+        return admin.createHospital(new CatalogueRepository.NewHospital(request.name().trim(), request.address().trim(),
                 request.lat(), request.lon(), request.level().trim(), request.phone(), zone,
                 request.releaseDaysAhead() == null ? 7 : request.releaseDaysAhead(), releaseTime,
-                        request.cancelDeadlineDaysBefore() == null ? 0 : request.cancelDeadlineDaysBefore()), clock.instant())
-                .flatMap(created -> audited("HOSPITAL_CREATED", "hospital:" + created.id()).thenReturn(created))
-                .as(tx::transactional);
+                request.cancelDeadlineDaysBefore() == null ? 0 : request.cancelDeadlineDaysBefore()));
     }
 
     @PutMapping("/hospitals/{hospitalId}/staff/{citizenId}")
@@ -84,21 +68,13 @@ class BookingAdminController {
     @Operation(operationId = "adminAssignStaff",
             summary = "Make a citizen staff of this hospital (their token must also carry the HOSPITAL_STAFF role)")
     Mono<Void> assign(@PathVariable UUID hospitalId, @PathVariable UUID citizenId) {
-        return people.assignStaff(citizenId, hospitalId, clock.instant())
-                .then(audited("STAFF_ASSIGNED", "citizen:" + citizenId + " hospital:" + hospitalId))
-                .as(tx::transactional);
-    }
-
-    private Mono<Void> audited(String action, String target) {
-        return CurrentUser.get().flatMap(admin -> booking.audit(admin.id(), Role.ADMIN, action, target));
+        return admin.assignStaff(hospitalId, citizenId);
     }
 
     @PostMapping("/suspensions/{citizenId}/lift")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "adminLiftBookingSuspension", summary = "Lift a citizen's no-show booking suspension")
     Mono<Void> lift(@PathVariable UUID citizenId) {
-        return CurrentUser.get().flatMap(admin -> people.liftSuspension(citizenId, admin.id(), clock.instant())
-                .then(booking.audit(admin.id(), Role.ADMIN, "BOOKING_SUSPENSION_LIFTED", "citizen:" + citizenId))
-                .as(tx::transactional));
+        return admin.liftSuspension(citizenId);
     }
 }

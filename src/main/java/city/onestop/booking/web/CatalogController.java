@@ -1,15 +1,13 @@
 package city.onestop.booking.web;
 
-import city.onestop.booking.persistence.CatalogStore;
+import city.onestop.booking.Catalogue;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
+import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,16 +22,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Booking catalogue", description = "Hospitals, departments, doctors and free slots; no token needed")
 class CatalogController {
 
-    private static final int MAX_RANGE_DAYS = 31;
+    private final Catalogue catalog;
 
-    private final CatalogStore catalog;
-    private final AvailabilityCache cache;
-    private final Clock clock;
-
-    CatalogController(CatalogStore catalog, AvailabilityCache cache, Clock clock) {
+    CatalogController(Catalogue catalog) {
         this.catalog = catalog;
-        this.cache = cache;
-        this.clock = clock;
     }
 
     @GetMapping("/hospitals")
@@ -88,25 +80,6 @@ class CatalogController {
         }
         LocalDate fromDate = from == null ? null : Dates.date("from", from);
         LocalDate toDate = to == null ? null : Dates.date("to", to);
-        int pageSize = Cursor.limit(limit);
-        Cursor position = Cursor.decode(cursor);
-        Instant now = clock.instant();
-        return catalog.availabilityScope(departmentId, doctorId).flatMap(scope -> {
-            LocalDate today = LocalDate.ofInstant(now, scope.zone());
-            LocalDate start = fromDate == null ? today : fromDate;
-            LocalDate end = toDate == null ? start.plusDays(6) : toDate;
-            if (start.isBefore(today)) {
-                return Mono.error(ProblemException.badRequest("DATE_IN_PAST", "from is before today (" + today + ") in the hospital's zone"));
-            }
-            if (end.isBefore(start)) {
-                return Mono.error(ProblemException.badRequest("INVALID_DATE_RANGE", "to is before from"));
-            }
-            if (end.isAfter(start.plusDays(MAX_RANGE_DAYS - 1))) {
-                return Mono.error(ProblemException.badRequest("INVALID_DATE_RANGE", "At most " + MAX_RANGE_DAYS + " days at once"));
-            }
-            String query = (doctorId == null ? "-" : doctorId) + ":" + start + ":" + end + ":" + (cursor == null ? "-" : cursor)
-                    + ":" + pageSize;
-            return cache.get(scope.departmentId(), query, () -> catalog.availability(scope, start, end, position, pageSize, now));
-        });
+        return catalog.availability(departmentId, doctorId, fromDate, toDate, cursor, Cursor.limit(limit));
     }
 }

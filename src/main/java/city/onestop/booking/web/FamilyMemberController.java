@@ -1,6 +1,6 @@
 package city.onestop.booking.web;
 
-import city.onestop.booking.persistence.PeopleStore;
+import city.onestop.booking.Families;
 import city.onestop.booking.persistence.Views;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
@@ -28,10 +28,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Family members", description = "People a citizen books for (children, parents)")
 class FamilyMemberController {
 
-    private final PeopleStore people;
+    private final Families people;
     private final Clock clock;
 
-    FamilyMemberController(PeopleStore people, Clock clock) {
+    FamilyMemberController(Families people, Clock clock) {
         this.people = people;
         this.clock = clock;
     }
@@ -43,7 +43,7 @@ class FamilyMemberController {
     @GetMapping
     @Operation(operationId = "listFamilyMembers", summary = "My bound family members (ID numbers masked)")
     Mono<FamilyMembers> list() {
-        return CurrentUser.get().flatMap(user -> people.listFamilyMembers(user.id())).map(FamilyMembers::new);
+        return CurrentUser.get().flatMap(user -> people.list(user.id())).map(FamilyMembers::new);
     }
 
     @PostMapping
@@ -54,7 +54,7 @@ class FamilyMemberController {
         if (!ResidentIdNumbers.isValid(idNumber, LocalDate.now(clock.withZone(ZoneId.of("Asia/Shanghai"))))) {
             return Mono.error(ProblemException.badRequest("INVALID_ID_NUMBER", "idNumber is not a valid 18-character resident ID number"));
         }
-        return CurrentUser.get().flatMap(user -> people.addFamilyMember(user.id(), request.name().trim(), idNumber,
-                request.relationship().trim(), clock.instant()));
+        return CurrentUser.get().flatMap(user -> people.add(user.id(), request.name().trim(), idNumber,
+                request.relationship().trim()));
     }
 }

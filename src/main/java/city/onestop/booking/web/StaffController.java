@@ -1,12 +1,10 @@
 package city.onestop.booking.web;
 
-import city.onestop.booking.persistence.AppointmentStore;
-import city.onestop.booking.persistence.CatalogStore;
+import city.onestop.booking.Schedules;
+import city.onestop.booking.StaffActions;
 import city.onestop.booking.persistence.Cursor;
-import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
-import city.onestop.platform.CurrentUser;
-import city.onestop.platform.Role;
+import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,14 +16,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,21 +37,12 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Booking staff", description = "Hospital staff: catalogue, schedules, suspension, check-in, a day's list")
 class StaffController {
 
-    private final BookingService booking;
-    private final CatalogStore catalog;
-    private final AppointmentStore appointments;
-    private final AvailabilityCache cache;
-    private final TransactionalOperator tx;
-    private final Clock clock;
+    private final StaffActions staff;
+    private final Schedules schedules;
 
-    StaffController(BookingService booking, CatalogStore catalog, AppointmentStore appointments, AvailabilityCache cache,
-            ReactiveTransactionManager txManager, Clock clock) {
-        this.booking = booking;
-        this.catalog = catalog;
-        this.appointments = appointments;
-        this.cache = cache;
-        this.tx = TransactionalOperator.create(txManager);
-        this.clock = clock;
+    StaffController(StaffActions staff, Schedules schedules) {
+        this.staff = staff;
+        this.schedules = schedules;
     }
 
     record NewDepartment(@NotBlank @Size(max = 100) String name, @Size(max = 500) String description) {}
@@ -74,15 +59,11 @@ class StaffController {
 
     record CapacityRequest(@Min(0) @Max(10000) int capacity) {}
 
-    record StaffAppointment(Views.Appointment appointment, List<Views.HistoryEntry> history) {}
-
     @PostMapping("/departments")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(operationId = "staffCreateDepartment", summary = "Add a department to my hospital")
     Mono<Views.Department> createDepartment(@Valid @RequestBody NewDepartment request) {
-        return booking.staffHospital().flatMap(h -> catalog.createDepartment(h, request.name().trim(), request.description())
-                .flatMap(d -> audited("DEPARTMENT_CREATED", "department:" + d.id()).thenReturn(d))
-                .as(tx::transactional));
+        return staff.createDepartment(request.name().trim(), request.description());
     }
 
     @PostMapping("/doctors")
@@ -90,10 +71,7 @@ class StaffController {
     @Operation(operationId = "staffCreateDoctor", summary = "Add a doctor to a department of my hospital")
     Mono<Views.Doctor> createDoctor(@Valid @RequestBody NewDoctor request) {
         long fen = new BigDecimal(request.registrationFee().amount()).movePointRight(2).longValueExact();
-        return booking.staffHospital().flatMap(h -> catalog.createDoctor(h, request.departmentId(), request.name().trim(),
-                        request.title().trim(), request.specialty(), fen)
-                .flatMap(d -> audited("DOCTOR_CREATED", "doctor:" + d.id()).thenReturn(d))
-                .as(tx::transactional));
+        return staff.createDoctor(request.departmentId(), request.name().trim(), request.title().trim(), request.specialty(), fen);
     }
 
     @PostMapping("/schedules")
@@ -107,20 +85,8 @@ class StaffController {
         if (!end.isAfter(start)) {
             throw ProblemException.badRequest("INVALID_TIME", "endTime must be after startTime");
         }
-        return booking.staffHospital().flatMap(h -> catalog.timetable(h).flatMap(timetable -> {
-            if (date.isBefore(LocalDate.ofInstant(clock.instant(), timetable.zone()))) {
-                return Mono.error(ProblemException.badRequest("DATE_IN_PAST", "date is in the past in the hospital's zone"));
-            }
-            var schedule = new CatalogStore.NewSchedule(request.doctorId(), date, request.period(), start, end, request.slotCount(),
-                    request.capacityPerSlot());
-            return catalog.createSchedule(h, schedule, timetable)
-                    .flatMap(id -> audited("SCHEDULE_CREATED", "schedule:" + id).thenReturn(id))
-                    .as(tx::transactional).flatMap(id -> catalog.findDoctor(request.doctorId())
-                    .flatMap(doctor -> catalog.availability(new CatalogStore.Scope(doctor.departmentId(), doctor.id(), h, timetable.zone()),
-                                    date, date, null, 10, clock.instant())
-                            .flatMap(page -> cache.invalidate(doctor.departmentId()).thenReturn(page)))
-                    .map(page -> page.items().stream().filter(s -> s.scheduleId().equals(id)).findFirst().orElseThrow()));
-        }));
+        return schedules.open(new Schedules.NewSession(request.doctorId(), date, request.period(), start, end, request.slotCount(),
+                request.capacityPerSlot()));
     }
 
     private static LocalTime defaultStart(String period) {
@@ -142,21 +108,14 @@ class StaffController {
     @PostMapping("/schedules/{scheduleId}/suspend")
     @Operation(operationId = "staffSuspendSchedule",
             summary = "Suspend a session (停诊): its slots close, its appointments are cancelled and each patient is notified")
-    Mono<BookingService.Suspension> suspend(@PathVariable UUID scheduleId, @Valid @RequestBody SuspendRequest request) {
-        return CurrentUser.get().flatMap(user -> booking.staffHospital()
-                .flatMap(h -> booking.suspend(h, user.id(), scheduleId, request.reason().trim())));
+    Mono<Schedules.Suspension> suspend(@PathVariable UUID scheduleId, @Valid @RequestBody SuspendRequest request) {
+        return schedules.suspend(scheduleId, request.reason().trim());
     }
 
     @PutMapping("/slots/{slotId}/capacity")
     @Operation(operationId = "staffSetSlotCapacity", summary = "Change a slot's capacity (never below what is booked)")
     Mono<CapacityRequest> capacity(@PathVariable UUID slotId, @Valid @RequestBody CapacityRequest request) {
-        return booking.staffHospital()
-                .flatMap(h -> catalog.setCapacity(h, slotId, request.capacity())
-                        .flatMap(department -> audited("SLOT_CAPACITY_CHANGED", "slot:" + slotId + " capacity:" + request.capacity())
-                                .thenReturn(department))
-                        .as(tx::transactional))
-                .flatMap(cache::invalidate)
-                .thenReturn(request);
+        return schedules.setCapacity(slotId, request.capacity()).thenReturn(request);
     }
 
     @GetMapping("/appointments")
@@ -166,39 +125,24 @@ class StaffController {
         LocalDate day = Dates.date("date", date);
         int pageSize = Cursor.limit(limit);
         Cursor position = Cursor.decode(cursor);
-        return booking.staffHospital()
-                .flatMap(h -> appointments.listForHospitalDay(h, day, departmentId, position, pageSize))
-                .map(rows -> Page.of(rows, pageSize, a -> new Cursor(java.time.OffsetDateTime.parse(a.start()).toInstant(), a.id()).position()));
+        return staff.listDay(day, departmentId, position, pageSize);
     }
 
     @GetMapping("/appointments/{id}")
     @Operation(operationId = "staffGetAppointment", summary = "An appointment of my hospital with its status history")
-    Mono<StaffAppointment> appointment(@PathVariable UUID id) {
-        return booking.staffHospital()
-                .flatMap(h -> appointments.findInHospital(h, id))
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())))
-                .flatMap(a -> appointments.history(id, java.time.ZoneId.of(java.time.OffsetDateTime.parse(a.start()).getOffset().getId()))
-                        .collectList()
-                        .map(history -> new StaffAppointment(a, history)));
+    Mono<StaffActions.StaffAppointment> appointment(@PathVariable UUID id) {
+        return staff.getAppointment(id);
     }
 
     @PostMapping("/appointments/{id}/check-in")
     @Operation(operationId = "staffCheckIn", summary = "Check a patient in (BOOKED or ARRIVED → CHECKED_IN)")
     Mono<Views.Appointment> checkIn(@PathVariable UUID id) {
-        return transition(id, "CHECKED_IN");
+        return staff.checkIn(id);
     }
 
     @PostMapping("/appointments/{id}/fulfil")
     @Operation(operationId = "staffFulfil", summary = "Mark a visit done (CHECKED_IN or ARRIVED → FULFILLED)")
     Mono<Views.Appointment> fulfil(@PathVariable UUID id) {
-        return transition(id, "FULFILLED");
-    }
-
-    private Mono<Void> audited(String action, String target) {
-        return CurrentUser.get().flatMap(user -> booking.audit(user.id(), Role.HOSPITAL_STAFF, action, target));
-    }
-
-    private Mono<Views.Appointment> transition(UUID id, String to) {
-        return CurrentUser.get().flatMap(user -> booking.staffHospital().flatMap(h -> booking.transition(h, user.id(), id, to)));
+        return staff.fulfil(id);
     }
 }

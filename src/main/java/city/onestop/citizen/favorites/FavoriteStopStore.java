@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -31,10 +30,10 @@ class FavoriteStopStore implements FavoriteStops {
     private final Clock clock;
     private final TransactionalOperator tx;
 
-    FavoriteStopStore(DatabaseClient db, Clock clock, ReactiveTransactionManager transactions) {
+    FavoriteStopStore(DatabaseClient db, Clock clock, TransactionalOperator tx) {
         this.db = db;
         this.clock = clock;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
     }
 
     @Override

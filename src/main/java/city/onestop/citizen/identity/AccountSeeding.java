@@ -42,13 +42,13 @@ class AccountSeeding {
     static final java.util.List<DemoStaff> DEMO_STAFF = java.util.List.of(
             new DemoStaff("13800138001", "李四"), new DemoStaff("13800138002", "王芳"));
 
-    private final CitizenAccounts accounts;
+    private final Registrations accounts;
     private final CitizenProperties properties;
     private final Environment environment;
     private final Path dataDir;
     private volatile Disposable running;
 
-    AccountSeeding(CitizenAccounts accounts, CitizenProperties properties, Environment environment,
+    AccountSeeding(Registrations accounts, CitizenProperties properties, Environment environment,
             @Value("${onestop.data-dir:./data}") String dataDir) {
         this.accounts = accounts;
         this.properties = properties;

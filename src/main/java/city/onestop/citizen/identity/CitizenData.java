@@ -5,7 +5,6 @@ import city.onestop.platform.AuditLog;
 import city.onestop.platform.AuditLog.AuditEntry;
 import city.onestop.platform.AuditLog.Outcome;
 import city.onestop.platform.AuditTrail;
-import city.onestop.platform.ProblemException;
 import city.onestop.platform.RateLimiter;
 import city.onestop.platform.RateLimiter.Lockout;
 import city.onestop.platform.Role;
@@ -18,10 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,7 +36,7 @@ public class CitizenData {
     static final Lockout WRONG_PASSWORDS = new Lockout(5, Duration.ofHours(1));
     private static final Logger log = LoggerFactory.getLogger(CitizenData.class);
 
-    private final CitizenAccounts accounts;
+    private final Registrations accounts;
     private final CitizenRepository citizens;
     private final PasswordHasher passwords;
     private final List<PersonalData> modules;
@@ -50,8 +47,8 @@ public class CitizenData {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    CitizenData(CitizenAccounts accounts, CitizenRepository citizens, PasswordHasher passwords, List<PersonalData> modules,
-            AuditTrail trail, AuditLog audit, RateLimiter limiter, DatabaseClient db, ReactiveTransactionManager transactions,
+    CitizenData(Registrations accounts, CitizenRepository citizens, PasswordHasher passwords, List<PersonalData> modules,
+            AuditTrail trail, AuditLog audit, RateLimiter limiter, DatabaseClient db, TransactionalOperator tx,
             Clock clock) {
         this.accounts = accounts;
         this.citizens = citizens;
@@ -61,7 +58,7 @@ public class CitizenData {
         this.audit = audit;
         this.limiter = limiter;
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -90,18 +87,14 @@ public class CitizenData {
         String key = "erase:citizen:" + citizenId;
         Instant now = clock.instant();
         return limiter.checkLock(key)
-                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(ProblemException.tooManyRequests("ERASURE_LOCKED",
-                        "Too many wrong passwords; try again later", d.retryAfterSeconds())))
+                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(new CitizenError.ErasureLocked(d.retryAfterSeconds())))
                 .then(citizens.find(citizenId)
-                        .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "CITIZEN_NOT_FOUND", "Not found",
-                                "There is no citizen " + citizenId))))
+                        .switchIfEmpty(Mono.error(() -> new CitizenError.CitizenNotFound(citizenId))))
                 .flatMap(row -> passwords.matches(password == null ? "" : password, row.passwordHash()).flatMap(ok -> ok
                         ? citizens.roles(citizenId)
-                        : limiter.recordFailure(key, WRONG_PASSWORDS).then(Mono.error(new ProblemException(HttpStatus.FORBIDDEN,
-                                "PASSWORD_INCORRECT", "Password incorrect", "The password does not match; the account was not deleted")))))
+                        : limiter.recordFailure(key, WRONG_PASSWORDS).then(Mono.error(new CitizenError.PasswordIncorrect()))))
                 .flatMap(roles -> roles.contains(Role.ADMIN)
-                        ? Mono.error(ProblemException.conflict("ADMIN_NOT_ERASABLE",
-                                "An administrator's account cannot erase itself; another administrator removes the role first"))
+                        ? Mono.error(new CitizenError.AdminNotErasable())
                         : Flux.fromIterable(modules).concatMap(m -> m.erase(citizenId)).then()
                                 .then(audit.record(new AuditEntry(citizenId, Role.CITIZEN.name(), "CITIZEN_ERASED",
                                         "citizen:" + citizenId, Outcome.SUCCESS)))

@@ -1,6 +1,7 @@
 package city.onestop.citizen.identity;
 
 import city.onestop.platform.Role;
+import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -8,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -26,7 +28,10 @@ class CitizenRepository {
         this.db = db;
     }
 
-    /** Inserts the citizen with its initial roles in one statement; fails on a duplicate phone or ID number. */
+    /**
+     * Inserts the citizen with its initial roles in one statement; {@link CitizenError.PhoneTaken} or
+     * {@link CitizenError.IdNumberTaken} on a duplicate (the unique constraints decide, not a read before).
+     */
     Mono<Void> insert(UUID id, String phone, String passwordHash, String realName, byte[] idCipher, byte[] idHash,
             String idMasked, Set<Role> roles, Instant now) {
         var spec = db.sql("""
@@ -47,7 +52,27 @@ class CitizenRepository {
         spec = idCipher == null ? spec.bindNull("cipher", byte[].class) : spec.bind("cipher", idCipher);
         spec = idHash == null ? spec.bindNull("fingerprint", byte[].class) : spec.bind("fingerprint", idHash);
         spec = idMasked == null ? spec.bindNull("masked", String.class) : spec.bind("masked", idMasked);
-        return spec.then();
+        return spec.then().onErrorMap(DataIntegrityViolationException.class, CitizenRepository::duplicate);
+    }
+
+    private static Throwable duplicate(DataIntegrityViolationException e) {
+        String constraint = constraintName(e);
+        if (constraint.contains("citizen_phone_key")) {
+            return new CitizenError.PhoneTaken();
+        }
+        if (constraint.contains("citizen_id_number_hash_key")) {
+            return new CitizenError.IdNumberTaken();
+        }
+        return e;
+    }
+
+    private static String constraintName(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PostgresqlException pg && pg.getErrorDetails().getConstraintName().isPresent()) {
+                return pg.getErrorDetails().getConstraintName().get();
+            }
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /**

@@ -2,8 +2,6 @@ package city.onestop.citizen.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
-import city.onestop.platform.ProblemException;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -37,7 +35,7 @@ public final class PasswordHasher implements AutoCloseable {
 
     public Mono<String> hash(String raw) {
         if (!fits(raw)) {
-            return Mono.error(ProblemException.badRequest("PASSWORD_TOO_LONG", "A password may be at most 72 bytes"));
+            return Mono.error(new CitizenError.PasswordTooLong());
         }
         return offload(Mono.fromCallable(() -> encoder.encode(raw)));
     }
@@ -51,9 +49,7 @@ public final class PasswordHasher implements AutoCloseable {
     }
 
     private <T> Mono<T> offload(Mono<T> work) {
-        return work.subscribeOn(scheduler).onErrorMap(RejectedExecutionException.class, e -> new ProblemException(
-                HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_BUSY", "Service busy", "Too many logins at once; try again shortly",
-                java.util.Map.of("retryAfterSeconds", 1)));
+        return work.subscribeOn(scheduler).onErrorMap(RejectedExecutionException.class, e -> new CitizenError.HashingBusy());
     }
 
     @Override

@@ -4,7 +4,6 @@ import city.onestop.platform.AuditLog;
 import city.onestop.platform.AuditLog.AuditEntry;
 import city.onestop.platform.AuditLog.Outcome;
 import city.onestop.platform.Masking;
-import city.onestop.platform.ProblemException;
 import city.onestop.platform.RateLimiter;
 import city.onestop.platform.RateLimiter.Limit;
 import city.onestop.platform.RateLimiter.Lockout;
@@ -16,14 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -55,14 +51,14 @@ public class PasswordResets {
     private final Clock clock;
 
     PasswordResets(CitizenRepository citizens, PasswordResetRepository resets, PasswordHasher passwords, SmsSender sms,
-            RateLimiter limiter, AuditLog audit, ReactiveTransactionManager transactions, Clock clock) {
+            RateLimiter limiter, AuditLog audit, TransactionalOperator tx, Clock clock) {
         this.citizens = citizens;
         this.resets = resets;
         this.passwords = passwords;
         this.sms = sms;
         this.limiter = limiter;
         this.audit = audit;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -70,8 +66,8 @@ public class PasswordResets {
     public Mono<Duration> request(String phone, String clientAddress) {
         return limiter.tryAcquire("reset:ip:" + clientAddress, REQUESTS_PER_ADDRESS)
                 .flatMap(d -> d.allowed() ? limiter.tryAcquire(phoneKey(phone), REQUESTS_PER_PHONE) : Mono.just(d))
-                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(ProblemException.tooManyRequests(
-                        "PASSWORD_RESET_LIMITED", "Too many password reset requests; try again later", d.retryAfterSeconds())))
+                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(
+                        new CitizenError.PasswordResetLimited(d.retryAfterSeconds())))
                 .then(citizens.findCredentials(phone))
                 .flatMap(c -> open(c.id(), phone))
                 .thenReturn(CODE_LIFETIME);
@@ -101,14 +97,14 @@ public class PasswordResets {
      */
     public Mono<Void> confirm(String phone, String code, String newPassword) {
         if (code == null || !CODE.matcher(code.strip()).matches()) {
-            return Mono.error(invalid(null));
+            return Mono.error(invalid());
         }
         String given = code.strip();
         Instant now = clock.instant();
         String failures = phoneKey(phone) + ":failures";
         return limiter.checkLock(failures)
-                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(ProblemException.tooManyRequests(
-                        "PASSWORD_RESET_LOCKED", "Too many wrong codes for this phone; try again later", d.retryAfterSeconds())))
+                .flatMap(d -> d.allowed() ? Mono.<Void>empty() : Mono.error(
+                        new CitizenError.PasswordResetLocked(d.retryAfterSeconds())))
                 .then(citizens.findCredentials(phone)
                         .flatMap(c -> resets.countAttempt(c.id(), now)
                                 .flatMap(a -> MessageDigest.isEqual(a.codeHash(), hash(a.id(), given))
@@ -119,14 +115,13 @@ public class PasswordResets {
                                 .as(tx::transactional))
                         .defaultIfEmpty(false))
                 .flatMap(done -> done ? Mono.<Void>empty() : limiter.recordFailure(failures, FAILURES_PER_PHONE)
-                        .flatMap(d -> Mono.<Void>error(d.allowed() ? invalid(null) : ProblemException.tooManyRequests(
-                                "PASSWORD_RESET_LOCKED", "Too many wrong codes for this phone; try again later",
-                                d.retryAfterSeconds()))));
+                        .flatMap(d -> Mono.<Void>error(d.allowed() ? invalid()
+                                : new CitizenError.PasswordResetLocked(d.retryAfterSeconds()))));
     }
 
     private Mono<Void> reset(PasswordResetRepository.Attempt a, String phone, String newPassword, Instant now) {
         return resets.use(a.id(), now).flatMap(used -> !used
-                ? Mono.error(invalid(null))
+                ? Mono.error(invalid())
                 : passwords.hash(newPassword)
                         .flatMap(hash -> resets.updatePassword(a.citizenId(), hash))
                         .then(resets.revokeAllSessions(a.citizenId(), now))
@@ -134,18 +129,16 @@ public class PasswordResets {
                                 "phone:" + Masking.phone(phone) + " sessions-revoked:" + revoked, Outcome.SUCCESS))));
     }
 
-    private static ProblemException invalid(Integer remaining) {
-        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "PASSWORD_RESET_CODE_INVALID", "Invalid code",
-                "The code is wrong, expired or already used, or was not sent to this phone; request a new one if needed",
-                remaining == null ? Map.of() : Map.of("remainingAttempts", remaining));
+    private static CitizenError invalid() {
+        return new CitizenError.PasswordResetCodeInvalid();
     }
 
     static byte[] hash(UUID id, String code) {
-        return CitizenAccounts.digest(id + ":" + code);
+        return Sessions.digest(id + ":" + code);
     }
 
     /** Phone numbers are personal data: Redis keys carry a digest. */
     private static String phoneKey(String phone) {
-        return "reset:phone:" + HexFormat.of().formatHex(CitizenAccounts.digest("onestop-reset:" + phone), 0, 16);
+        return "reset:phone:" + HexFormat.of().formatHex(Sessions.digest("onestop-reset:" + phone), 0, 16);
     }
 }

@@ -33,6 +33,6 @@ class ResidentIdService implements ResidentIds {
     @Override
     public Mono<CitizenSummary> findCitizenByIdFingerprint(byte[] fingerprint) {
         return citizens.findByIdFingerprint(fingerprint)
-                .map(row -> new CitizenSummary(row.id(), row.realName(), CitizenAccounts.maskPhone(row.phone())));
+                .map(row -> new CitizenSummary(row.id(), row.realName(), Registrations.maskPhone(row.phone())));
     }
 }

@@ -1,7 +1,7 @@
 package city.onestop.citizen.web;
 
 import city.onestop.citizen.identity.Citizen;
-import city.onestop.citizen.identity.CitizenAccounts;
+import city.onestop.citizen.identity.Registrations;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
@@ -31,9 +31,9 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Admin: citizens", description = "Operator access to citizen accounts (ADMIN only)")
 class AdminCitizenController {
 
-    private final CitizenAccounts accounts;
+    private final Registrations accounts;
 
-    AdminCitizenController(CitizenAccounts accounts) {
+    AdminCitizenController(Registrations accounts) {
         this.accounts = accounts;
     }
 

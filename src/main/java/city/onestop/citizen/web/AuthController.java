@@ -1,8 +1,9 @@
 package city.onestop.citizen.web;
 
 import city.onestop.citizen.identity.Citizen;
-import city.onestop.citizen.identity.CitizenAccounts;
 import city.onestop.citizen.identity.PasswordResets;
+import city.onestop.citizen.identity.Registrations;
+import city.onestop.citizen.identity.Sessions;
 import city.onestop.citizen.identity.IssuedTokens;
 import city.onestop.citizen.identity.NewCitizen;
 import city.onestop.citizen.identity.PasswordHasher;
@@ -38,11 +39,13 @@ class AuthController {
     static final String PHONE = "1[3-9]\\d{9}";
     static final String PHONE_MESSAGE = "must be a mainland China mobile number: 11 digits starting with 13 to 19";
 
-    private final CitizenAccounts accounts;
+    private final Registrations registrations;
+    private final Sessions sessions;
     private final PasswordResets resets;
 
-    AuthController(CitizenAccounts accounts, PasswordResets resets) {
-        this.accounts = accounts;
+    AuthController(Registrations registrations, Sessions sessions, PasswordResets resets) {
+        this.registrations = registrations;
+        this.sessions = sessions;
         this.resets = resets;
     }
 
@@ -115,7 +118,7 @@ class AuthController {
     @ApiResponse(responseCode = "409", description = "Phone (PHONE_TAKEN) or ID number (ID_NUMBER_TAKEN) already registered",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     Mono<Citizen> register(@Valid @RequestBody RegisterRequest body) {
-        return accounts.register(new NewCitizen(body.phone(), body.password(), body.realName(), body.idNumber()));
+        return registrations.register(new NewCitizen(body.phone(), body.password(), body.realName(), body.idNumber()));
     }
 
     @PostMapping("/login")
@@ -127,7 +130,7 @@ class AuthController {
             + "(TOO_MANY_LOGIN_ATTEMPTS); see Retry-After",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     Mono<IssuedTokens> login(@Valid @RequestBody LoginRequest body, ServerHttpRequest request) {
-        return accounts.login(body.phone(), body.password(), clientAddress(request));
+        return sessions.login(body.phone(), body.password(), clientAddress(request));
     }
 
     @PostMapping("/refresh")
@@ -136,7 +139,7 @@ class AuthController {
     @ApiResponse(responseCode = "401", description = "Unknown, expired, used or revoked refresh token (INVALID_REFRESH_TOKEN)",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     Mono<IssuedTokens> refresh(@Valid @RequestBody RefreshRequest body) {
-        return accounts.refresh(body.refreshToken());
+        return sessions.refresh(body.refreshToken());
     }
 
     @PostMapping("/logout")
@@ -144,7 +147,7 @@ class AuthController {
     @Operation(operationId = "logout", summary = "End the session of a refresh token (its access tokens expire on their own)")
     @ApiResponse(responseCode = "204", description = "Logged out (also for tokens already unknown)")
     Mono<Void> logout(@Valid @RequestBody RefreshRequest body) {
-        return accounts.logout(body.refreshToken());
+        return sessions.logout(body.refreshToken());
     }
 
     /** The peer address, or the forwarded one when server.forward-headers-strategy trusts a proxy. */

@@ -1,7 +1,7 @@
 package city.onestop.citizen.web;
 
 import city.onestop.citizen.identity.Citizen;
-import city.onestop.citizen.identity.CitizenAccounts;
+import city.onestop.citizen.identity.Registrations;
 import city.onestop.citizen.identity.CitizenData;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -25,10 +25,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Me", description = "The signed-in citizen")
 class MeController {
 
-    private final CitizenAccounts accounts;
+    private final Registrations accounts;
     private final CitizenData data;
 
-    MeController(CitizenAccounts accounts, CitizenData data) {
+    MeController(Registrations accounts, CitizenData data) {
         this.accounts = accounts;
         this.data = data;
     }

@@ -90,6 +90,27 @@ public class ArrivalController {
     }
 
     /**
+     * The board from prepared bytes (platform {@code PreparedRead}): the same {@link ArrivalBoards#boardJson} as
+     * {@link #arrivals}, for a window given in plain numbers and at most one {@code Accept-Language}; anything else
+     * (a bad window, an unknown stop, a loading feed) is left to {@link #arrivals}.
+     */
+    Mono<city.onestop.platform.PreparedRead.Answer> preparedArrivals(String stopId,
+            org.springframework.util.MultiValueMap<String, String> query, org.springframework.http.HttpHeaders headers) {
+        Integer minutesBefore = PreparedParams.integer(query, "minutesBefore", 5);
+        Integer minutesAfter = PreparedParams.integer(query, "minutesAfter", 35);
+        List<String> languages = headers.get("Accept-Language");
+        city.onestop.transit.TransitIds ids = PreparedParams.ids(stopId);
+        if (ids == null || minutesBefore == null || minutesAfter == null || (languages != null && languages.size() != 1)
+                || minutesBefore < 0 || minutesBefore > 60 || minutesAfter < 1 || minutesAfter > 240) {
+            return Mono.empty();
+        }
+        String cache = CacheControl.maxAge(maxAge(ids.feedId())).cachePublic().getHeaderValue();
+        return boards.boardJson(stopId, minutesBefore, minutesAfter, languages == null ? null : languages.get(0))
+                .map(board -> city.onestop.platform.PreparedRead.Answer.json(board.body(), board.etag(), cache)
+                        .varyBy("Accept-Language"));
+    }
+
+    /**
      * The board on connect, then the board again whenever it changed after a live update reached this instance
      * (through Redis pub/sub, whichever instance polled), with a comment line as heartbeat. A stream ends when the
      * client goes away; errors after the first board end it with an {@code error} event.

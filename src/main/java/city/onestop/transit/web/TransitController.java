@@ -1,5 +1,6 @@
 package city.onestop.transit.web;
 
+import city.onestop.platform.PreparedRead;
 import city.onestop.platform.ProblemException;
 import city.onestop.transit.TransitIds;
 import city.onestop.transit.schedule.CurrentVersions.FeedVersion;
@@ -20,12 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -58,6 +62,17 @@ class TransitController {
     private final Map<String, Body> bodies = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Body(byte[] bytes, String etag) {}
+
+    /** A body valid for the feed versions it was computed from. */
+    private record Versioned(Map<String, FeedVersion> versions, Body body) {}
+
+    /** A body valid within one clock second (-1: for the whole version, which is in its key). */
+    private record Timed(long second, Body body) {}
+
+    private final Map<String, Versioned> nearby = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timed> departureBodies = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String STATIC_CACHE = CacheControl.maxAge(STATIC_MAX_AGE).cachePublic().getHeaderValue();
+    private static final String DEPARTURES_CACHE = CacheControl.maxAge(DEPARTURES_MAX_AGE).cachePublic().getHeaderValue();
 
     private Mono<Body> remembered(String key, Mono<byte[]> load) {
         Body hit = bodies.get(key);
@@ -96,8 +111,23 @@ class TransitController {
             return Mono.error(ProblemException.badRequest("INVALID_RADIUS", "radius must be in (0, 3000] metres"));
         }
         int capped = Math.max(1, Math.min(limit, 500));
+        return nearbyBody(lat, lon, radius, capped, feedId)
+                .map(body -> CachedJson.respond(exchange, body.bytes(), body.etag(), DEPARTURES_MAX_AGE));
+    }
+
+    /**
+     * The nearby stops as JSON with its ETag, kept per query while the feed versions stay the same (the answer is a
+     * function of both), so a hot query is neither recomputed, serialized nor hashed again.
+     */
+    private Mono<Body> nearbyBody(double lat, double lon, double radius, int capped, @Nullable String feedId) {
+        Map<String, FeedVersion> current = versions.snapshot();
+        String key = lat + "|" + lon + "|" + radius + "|" + capped + "|" + (feedId == null ? "" : feedId);
+        Versioned hit = nearby.get(key);
+        if (hit != null && hit.versions().equals(current)) {
+            return Mono.just(hit.body());
+        }
         List<Long> cells = GeoGrid.cellsAround(lat, lon, radius);
-        return Flux.fromIterable(versions.snapshot().values())
+        return Flux.fromIterable(current.values())
                 .filter(fv -> feedId == null || fv.feedId().equals(feedId))
                 .flatMap(fv -> queries.versionData(fv.versionId()).flatMapIterable(data -> {
                     List<NearbyStop> found = new ArrayList<>();
@@ -113,7 +143,29 @@ class TransitController {
                 .sort(Comparator.comparingDouble(NearbyStop::distanceMeters).thenComparing(NearbyStop::id))
                 .take(capped)
                 .collectList()
-                .map(items -> CachedJson.respond(exchange, json.writeValueAsBytes(new NearbyStops(items)), DEPARTURES_MAX_AGE));
+                .map(items -> {
+                    byte[] bytes = json.writeValueAsBytes(new NearbyStops(items));
+                    Body body = new Body(bytes, CachedJson.etag(bytes));
+                    if (nearby.size() >= NEAR_CACHE_ENTRIES) nearby.clear();
+                    nearby.put(key, new Versioned(current, body));
+                    return body;
+                });
+    }
+
+    /**
+     * The nearby stops from prepared bytes (platform {@code PreparedRead}): only for parameters the annotated handler
+     * would take as they are (plain numbers, each at most once) and accept; anything else is left to it.
+     */
+    Mono<PreparedRead.Answer> preparedNearby(MultiValueMap<String, String> query) {
+        Double lat = PreparedParams.decimal(query, "lat", null), lon = PreparedParams.decimal(query, "lon", null);
+        Double radius = PreparedParams.decimal(query, "radius", 500.0);
+        Integer limit = PreparedParams.integer(query, "limit", 100);
+        if (lat == null || lon == null || radius == null || limit == null || !PreparedParams.atMostOnce(query, "feedId")
+                || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) || !(radius > 0 && radius <= 3000)) {
+            return Mono.empty();
+        }
+        return nearbyBody(lat, lon, radius, Math.max(1, Math.min(limit, 500)), query.getFirst("feedId"))
+                .map(body -> PreparedRead.Answer.json(body.bytes(), body.etag(), DEPARTURES_CACHE));
     }
 
     @GetMapping("/stops/{stopId}")
@@ -131,6 +183,14 @@ class TransitController {
                         .map(json::writeValueAsBytes))))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
                 .map(body -> CachedJson.respond(exchange, body.bytes(), body.etag(), STATIC_MAX_AGE));
+    }
+
+    /** The stop from the bytes remembered for its version (the first request of a stop takes the ordinary way). */
+    Mono<PreparedRead.Answer> preparedStop(String stopId) {
+        TransitIds ids = PreparedParams.ids(stopId);
+        FeedVersion fv = ids == null ? null : versions.snapshot().get(ids.feedId());
+        Body hit = fv == null ? null : bodies.get(TransitCache.key(fv.versionId(), "stop", ids.gtfsId()));
+        return hit == null ? Mono.empty() : Mono.just(PreparedRead.Answer.json(hit.bytes(), hit.etag(), STATIC_CACHE));
     }
 
     @GetMapping("/routes")
@@ -209,7 +269,7 @@ class TransitController {
             ServerWebExchange exchange) {
         Instant start;
         try {
-            start = from == null ? clock.instant() : OffsetDateTime.parse(from).toInstant();
+            start = from == null ? now() : OffsetDateTime.parse(from).toInstant();
         } catch (DateTimeParseException e) {
             return Mono.error(ProblemException.badRequest("INVALID_TIME", "from must be an RFC 3339 date-time with offset, e.g. 2025-11-06T17:00:00-04:00"));
         }
@@ -218,8 +278,33 @@ class TransitController {
         }
         int capped = Math.max(1, Math.min(limit, 1000));
         FeedVersion fv = version(stopId, "Stop");
+        return departuresBody(stopId, fv, from, start, duration, capped)
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
+                .map(body -> CachedJson.respond(exchange, body.bytes(), body.etag(), DEPARTURES_MAX_AGE));
+    }
+
+    /**
+     * "Now" for a departures list without {@code from}: whole seconds (GTFS times have no finer resolution), so all
+     * requests within one second share one answer.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /**
+     * The departures as JSON with its ETag, kept per query and version (and, without {@code from}, per second): a hot
+     * stop's list is computed, serialized and hashed once per second, not per request. Empty for an unknown stop.
+     */
+    private Mono<Body> departuresBody(String stopId, FeedVersion fv, @Nullable String from, Instant start, int duration,
+            int capped) {
         String gtfsId = TransitIds.parse(stopId).gtfsId();
         long v = fv.versionId();
+        long second = from == null ? start.getEpochSecond() : -1;
+        String memoKey = v + "|" + stopId + "|" + (from == null ? "" : from) + "|" + duration + "|" + capped;
+        Timed hit = departureBodies.get(memoKey);
+        if (hit != null && hit.second() == second) {
+            return Mono.just(hit.body());
+        }
         Instant end = start.plus(Duration.ofMinutes(duration));
         String key = TransitCache.key(v, "stop-times", gtfsId);
         List<TransitQueries.StopTimeRow> near = nearCache.get(key);
@@ -233,8 +318,7 @@ class TransitController {
                     if (nearCache.size() >= NEAR_CACHE_ENTRIES) nearCache.clear();
                     nearCache.put(key, list);
                 });
-        return rows.switchIfEmpty(Mono.error(() -> ProblemException.notFound("Stop", stopId)))
-                .zipWith(queries.versionData(v))
+        return rows.zipWith(queries.versionData(v))
                 .map(t -> {
                     var data = t.getT2();
                     var list = city.onestop.transit.schedule.Departures.between(t.getT1(), data.calendar(), data.frequencies(), fv.zone(), start, end);
@@ -248,8 +332,32 @@ class TransitController {
                                 RFC_3339.format(d.departure().atZone(fv.zone())), d.row().stopSequence(),
                                 d.frequencyBased()));
                     }
-                    return CachedJson.respond(exchange, json.writeValueAsBytes(new TransitViews.Departures(items)), DEPARTURES_MAX_AGE);
+                    byte[] bytes = json.writeValueAsBytes(new TransitViews.Departures(items));
+                    Body body = new Body(bytes, CachedJson.etag(bytes));
+                    if (departureBodies.size() >= NEAR_CACHE_ENTRIES) departureBodies.clear();
+                    departureBodies.put(memoKey, new Timed(second, body));
+                    return body;
                 });
+    }
+
+    /** The departures from prepared bytes: parameters as the annotated handler would take them, else left to it. */
+    Mono<PreparedRead.Answer> preparedDepartures(String stopId, MultiValueMap<String, String> query) {
+        TransitIds ids = PreparedParams.ids(stopId);
+        FeedVersion fv = ids == null ? null : versions.snapshot().get(ids.feedId());
+        Integer duration = PreparedParams.integer(query, "duration", 60), limit = PreparedParams.integer(query, "limit", 100);
+        if (fv == null || duration == null || limit == null || duration < 1 || duration > 1440
+                || !PreparedParams.atMostOnce(query, "from")) {
+            return Mono.empty();
+        }
+        String from = query.getFirst("from");
+        Instant start;
+        try {
+            start = from == null ? now() : OffsetDateTime.parse(from).toInstant();
+        } catch (DateTimeParseException e) {
+            return Mono.empty();
+        }
+        return departuresBody(stopId, fv, from, start, duration, Math.max(1, Math.min(limit, 1000)))
+                .map(body -> PreparedRead.Answer.json(body.bytes(), body.etag(), DEPARTURES_CACHE));
     }
 
     private FeedVersion version(String id, String what) {

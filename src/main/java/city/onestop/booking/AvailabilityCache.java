@@ -1,6 +1,5 @@
-package city.onestop.booking.web;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingProperties;
 import city.onestop.platform.Page;
 import city.onestop.booking.persistence.Views;
 import java.time.Duration;

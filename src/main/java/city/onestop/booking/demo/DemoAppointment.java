@@ -1,5 +1,6 @@
-package city.onestop.booking.web;
+package city.onestop.booking.demo;
 
+import city.onestop.booking.Bookings;
 import city.onestop.citizen.CitizenDirectory;
 import city.onestop.citizen.CitizenRegistered;
 import java.time.Clock;
@@ -26,12 +27,12 @@ class DemoAppointment {
     private static final Logger log = LoggerFactory.getLogger(DemoAppointment.class);
     static final String DEMO_PHONE_MASKED = "138****8000";
 
-    private final BookingService bookings;
+    private final Bookings bookings;
     private final CitizenDirectory citizens;
     private final DatabaseClient db;
     private final Clock clock;
 
-    DemoAppointment(BookingService bookings, CitizenDirectory citizens, DatabaseClient db, Clock clock) {
+    DemoAppointment(Bookings bookings, CitizenDirectory citizens, DatabaseClient db, Clock clock) {
         this.bookings = bookings;
         this.citizens = citizens;
         this.db = db;
@@ -55,7 +56,7 @@ class DemoAppointment {
                         .switchIfEmpty(Mono.error(() -> new IllegalStateException("no free released slot yet")))
                         .retryWhen(Retry.fixedDelay(15, Duration.ofSeconds(2)))
                         .flatMap(slot -> bookings.book(c.id(), "demo-appointment-" + c.id(),
-                                new BookingService.BookRequest(slot, null, null))))
+                                new Bookings.BookRequest(slot, null, null))))
                 .subscribe(response -> log.info("Demo citizen's appointment booked ({})", response.getStatusCode()),
                         e -> log.warn("Could not book the demo citizen's appointment", e));
     }

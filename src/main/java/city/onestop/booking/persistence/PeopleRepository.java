@@ -1,6 +1,6 @@
 package city.onestop.booking.persistence;
 
-import city.onestop.platform.ProblemException;
+import city.onestop.booking.BookingError;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -12,13 +12,13 @@ import reactor.core.publisher.Mono;
 
 /** Who is who for booking: hospital staff, family members, and booking suspensions. */
 @Component
-public class PeopleStore {
+public class PeopleRepository {
 
     private static final ZoneId DISPLAY_ZONE = ZoneId.of("Asia/Shanghai");
 
     private final DatabaseClient db;
 
-    PeopleStore(DatabaseClient db) {
+    PeopleRepository(DatabaseClient db) {
         this.db = db;
     }
 
@@ -38,10 +38,10 @@ public class PeopleStore {
                         ON CONFLICT (citizen_id) DO UPDATE SET hospital_id = EXCLUDED.hospital_id, created_at = EXCLUDED.created_at""")
                 .bind("citizen", citizenId)
                 .bind("hospital", hospitalId)
-                .bind("now", AppointmentStore.utc(now))
+                .bind("now", AppointmentRepository.utc(now))
                 .fetch()
                 .rowsUpdated()
-                .flatMap(n -> n == 1 ? Mono.<Void>empty() : Mono.error(ProblemException.notFound("Hospital", hospitalId.toString())));
+                .flatMap(n -> n == 1 ? Mono.<Void>empty() : Mono.error(new BookingError.NotFound("Hospital", hospitalId)));
     }
 
     public Mono<Views.FamilyMember> addFamilyMember(UUID citizenId, String name, String idNumber, String relationship, Instant now) {
@@ -54,10 +54,10 @@ public class PeopleStore {
                 .bind("name", name)
                 .bind("idNumber", idNumber)
                 .bind("relationship", relationship)
-                .bind("now", AppointmentStore.utc(now))
+                .bind("now", AppointmentRepository.utc(now))
                 .then()
-                .onErrorMap(e -> e.getMessage() != null && e.getMessage().contains("family_members_unique_person")
-                        ? ProblemException.conflict("FAMILY_MEMBER_EXISTS", "A family member with this ID number is already bound")
+                .onErrorMap(e -> ConstraintErrors.violates(e, "family_members_unique_person")
+                        ? new BookingError.FamilyMemberExists()
                         : e)
                 .thenReturn(new Views.FamilyMember(id, name, mask(idNumber), relationship, Views.at(now, DISPLAY_ZONE)));
     }
@@ -80,12 +80,12 @@ public class PeopleStore {
     public Mono<Void> liftSuspension(UUID citizenId, UUID admin, Instant now) {
         return db.sql("UPDATE booking_suspensions SET lifted_at = :now, lifted_by = :admin "
                         + "WHERE citizen_id = :citizen AND lifted_at IS NULL AND until > :now")
-                .bind("now", AppointmentStore.utc(now))
+                .bind("now", AppointmentRepository.utc(now))
                 .bind("admin", admin)
                 .bind("citizen", citizenId)
                 .fetch()
                 .rowsUpdated()
                 .flatMap(n -> n == 1 ? Mono.<Void>empty()
-                        : Mono.error(ProblemException.notFound("Booking suspension of citizen", citizenId.toString())));
+                        : Mono.error(new BookingError.NotFound("Booking suspension of citizen", citizenId)));
     }
 }

@@ -1,7 +1,5 @@
-package city.onestop.booking.web;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingProperties;
-import city.onestop.booking.persistence.BookingErrors;
 import city.onestop.platform.RateLimiter;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -27,6 +25,6 @@ class BookingRateLimiter {
         return limiter.tryAcquire("booking:attempts:" + citizenId, limit)
                 .flatMap(decision -> decision.allowed()
                         ? Mono.<Void>empty()
-                        : Mono.error(BookingErrors.rateLimited(decision.retryAfterSeconds())));
+                        : Mono.error(new BookingError.RateLimited(decision.retryAfterSeconds())));
     }
 }

@@ -1,6 +1,6 @@
 package city.onestop.booking.persistence;
 
-import city.onestop.platform.ProblemException;
+import city.onestop.booking.BookingError;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * trigger (see V5_1__booking_core.sql). Methods join the caller's transaction when there is one.
  */
 @Component
-public class AppointmentStore {
+public class AppointmentRepository {
 
     public static final Set<String> ACTIVE = Set.of("PENDING", "BOOKED", "ARRIVED", "CHECKED_IN");
 
@@ -39,7 +39,7 @@ public class AppointmentStore {
 
     private final DatabaseClient db;
 
-    AppointmentStore(DatabaseClient db) {
+    AppointmentRepository(DatabaseClient db) {
         this.db = db;
     }
 
@@ -77,7 +77,7 @@ public class AppointmentStore {
         return spec.map(row -> new Taken(row.get("id", UUID.class), row.get("department_id", UUID.class),
                         Boolean.TRUE.equals(row.get("full", Boolean.class))))
                 .one()
-                .onErrorMap(BookingErrors::translate)
+                .onErrorMap(ConstraintErrors::translate)
                 .switchIfEmpty(Mono.defer(() -> whyNotTaken(slotId, now)));
     }
 
@@ -88,18 +88,18 @@ public class AppointmentStore {
                 .map(row -> {
                     Instant releaseAt = row.get("release_at", OffsetDateTime.class).toInstant();
                     if (!Boolean.TRUE.equals(row.get("open", Boolean.class))) {
-                        return BookingErrors.slotClosed();
+                        return new BookingError.SlotClosed();
                     }
                     if (releaseAt.isAfter(now)) {
-                        return BookingErrors.notYetReleased(releaseAt, ZoneId.of(row.get("zone", String.class)));
+                        return new BookingError.NotYetReleased(Views.at(releaseAt, ZoneId.of(row.get("zone", String.class))));
                     }
                     if (!row.get("starts_at", OffsetDateTime.class).toInstant().isAfter(now)) {
-                        return BookingErrors.slotStarted();
+                        return new BookingError.SlotStarted();
                     }
-                    return BookingErrors.slotFull();
+                    return new BookingError.SlotFull();
                 })
                 .one()
-                .switchIfEmpty(Mono.fromSupplier(() -> ProblemException.notFound("Slot", slotId.toString())))
+                .switchIfEmpty(Mono.fromSupplier(() -> new BookingError.NotFound("Slot", slotId)))
                 .flatMap(Mono::error);
     }
 
@@ -127,9 +127,9 @@ public class AppointmentStore {
                 .bind("id", holdId)
                 .map(row -> row.get("id", UUID.class))
                 .one()
-                .onErrorMap(BookingErrors::translate)
+                .onErrorMap(ConstraintErrors::translate)
                 .switchIfEmpty(Mono.defer(() -> findStatus(citizenId, holdId).flatMap(s -> Mono.error(
-                        "PENDING".equals(s.status) ? BookingErrors.holdExpired() : BookingErrors.invalidTransition(s.status, "BOOKED")))));
+                        "PENDING".equals(s.status) ? new BookingError.HoldExpired() : new BookingError.InvalidTransition(s.status, "BOOKED")))));
     }
 
     /**
@@ -178,11 +178,11 @@ public class AppointmentStore {
                 .bind("scope", citizenId != null ? citizenId : hospitalId)
                 .map(row -> row.get("department_id", UUID.class))
                 .one()
-                .onErrorMap(BookingErrors::translate)
+                .onErrorMap(ConstraintErrors::translate)
                 .switchIfEmpty(Mono.defer(() -> (citizenId != null ? findStatus(citizenId, id) : findStatusInHospital(hospitalId, id))
                         .flatMap(s -> Mono.<UUID>error(!ACTIVE.contains(s.status) || "CHECKED_IN".equals(s.status)
-                                ? BookingErrors.invalidTransition(s.status, "CANCELLED")
-                                : BookingErrors.cancelDeadlinePassed(Views.at(s.cancelDeadline, s.zone))))));
+                                ? new BookingError.InvalidTransition(s.status, "CANCELLED")
+                                : new BookingError.CancelDeadlinePassed(Views.at(s.cancelDeadline, s.zone))))));
     }
 
     /**
@@ -203,7 +203,7 @@ public class AppointmentStore {
                 .map(row -> row.get("id", UUID.class))
                 .one()
                 .switchIfEmpty(Mono.defer(() -> findStatusInHospital(hospitalId, id)
-                        .flatMap(s -> Mono.error(BookingErrors.invalidTransition(s.status, to)))));
+                        .flatMap(s -> Mono.error(new BookingError.InvalidTransition(s.status, to)))));
     }
 
     record Status(String status, OffsetDateTime cancelDeadline, ZoneId zone) {}
@@ -224,7 +224,7 @@ public class AppointmentStore {
                 .map(row -> new Status(row.get("status", String.class), row.get("cancel_deadline", OffsetDateTime.class),
                         ZoneId.of(row.get("zone", String.class))))
                 .one()
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())));
+                .switchIfEmpty(Mono.error(() -> new BookingError.NotFound("Appointment", id)));
     }
 
     /** The appointment if the citizen booked it; empty otherwise (another's is as absent as a missing one). */
@@ -232,7 +232,7 @@ public class AppointmentStore {
         return db.sql(VIEW + " WHERE a.id = :id AND a.citizen_id = :citizen")
                 .bind("id", id)
                 .bind("citizen", citizenId)
-                .map(AppointmentStore::view)
+                .map(AppointmentRepository::view)
                 .one();
     }
 
@@ -240,12 +240,12 @@ public class AppointmentStore {
         return db.sql(VIEW + " WHERE a.id = :id AND a.hospital_id = :hospital")
                 .bind("id", id)
                 .bind("hospital", hospitalId)
-                .map(AppointmentStore::view)
+                .map(AppointmentRepository::view)
                 .one();
     }
 
     public Mono<Views.Appointment> get(UUID id) {
-        return db.sql(VIEW + " WHERE a.id = :id").bind("id", id).map(AppointmentStore::view).one();
+        return db.sql(VIEW + " WHERE a.id = :id").bind("id", id).map(AppointmentRepository::view).one();
     }
 
     /** The citizen's appointments, newest first. */
@@ -257,7 +257,7 @@ public class AppointmentStore {
         if (cursor != null) {
             spec = spec.bind("at", utc(cursor.at())).bind("after", cursor.id());
         }
-        return spec.map(AppointmentStore::view).all().collectList();
+        return spec.map(AppointmentRepository::view).all().collectList();
     }
 
     /** A hospital's appointments on one of its days, in time order, optionally of one department. */
@@ -275,7 +275,7 @@ public class AppointmentStore {
         if (cursor != null) {
             spec = spec.bind("at", utc(cursor.at())).bind("after", cursor.id());
         }
-        return spec.map(AppointmentStore::view).all().collectList();
+        return spec.map(AppointmentRepository::view).all().collectList();
     }
 
     public Flux<Views.HistoryEntry> history(UUID id, ZoneId zone) {
