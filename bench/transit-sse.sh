@@ -14,7 +14,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 APP_PORT=$(free_port); MGMT_PORT=$(free_port)
 ulimit -n 8192 || true
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx512m -jar "$JAR" --server.port="$APP_PORT" --server.address=127.0.0.1 --management.server.port="$MGMT_PORT" --onestop.data-dir="$WORK/data" \
+# Buses run by the demo timetable: start the service clock at 10:00 in Guangzhou today (CLOCK_START= to choose).
+CLOCK_START=${CLOCK_START:-$(date -u -d @"$(TZ=Asia/Shanghai date -d "today 10:00" +%s)" +%Y-%m-%dT%H:%M:%SZ)}
+java -Xmx512m -jar "$JAR" --onestop.clock.start-at="$CLOCK_START" --server.port="$APP_PORT" --server.address=127.0.0.1 --management.server.port="$MGMT_PORT" --onestop.data-dir="$WORK/data" \
   --logging.level.root=WARN --logging.level.city.onestop=INFO >"$WORK/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
