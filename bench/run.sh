@@ -31,6 +31,8 @@ JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 # The demo city runs buses by its timetable: at night in Guangzhou hardly any. The service clock starts at 10:00
 # there today (CLOCK_START= to choose another instant), so the boards have live buses whatever the real hour.
 CLOCK_START=${CLOCK_START:-$(date -u -d @"$(TZ=Asia/Shanghai date -d "today 10:00" +%s)" +%Y-%m-%dT%H:%M:%SZ)}
+# Tokens are signed here: their iat/exp must be in the service clock's time, not the machine's.
+export CLOCK_SHIFT=$(( $(date -u -d "$CLOCK_START" +%s) - $(date -u +%s) ))
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" --spring.profiles.active=local --server.port="$PORT" --management.server.port="$MGMT_PORT" \
   --onestop.security.jwt.secret="$SECRET" --onestop.data-dir="$WORK/data" \
@@ -52,7 +54,7 @@ token() { # subject role [role...]: an HS256 access token as the app issues them
 import base64, hashlib, hmac, json, sys, time, uuid
 secret, sub, roles = base64.b64decode(sys.argv[1]), sys.argv[2], sys.argv[3:]
 b = lambda d: base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).rstrip(b"=")
-now = int(time.time())
+now = int(time.time()) + int(__import__('os').environ.get('CLOCK_SHIFT', '0'))
 head = b({"alg": "HS256"}) + b"." + b({"iss": "onestop", "sub": sub, "iat": now, "exp": now + 7200,
                                        "jti": str(uuid.uuid4()), "roles": roles})
 print((head + b"." + base64.urlsafe_b64encode(hmac.new(secret, head, hashlib.sha256).digest()).rstrip(b"=")).decode())
@@ -63,7 +65,7 @@ tokens() { # count file: one CITIZEN token per line, each a different citizen
 import base64, hashlib, hmac, json, sys, time, uuid
 secret, n = base64.b64decode(sys.argv[1]), int(sys.argv[2])
 b = lambda d: base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).rstrip(b"=")
-now = int(time.time())
+now = int(time.time()) + int(__import__('os').environ.get('CLOCK_SHIFT', '0'))
 for _ in range(n):
     head = b({"alg": "HS256"}) + b"." + b({"iss": "onestop", "sub": str(uuid.uuid4()), "iat": now, "exp": now + 7200,
                                            "jti": str(uuid.uuid4()), "roles": ["CITIZEN"]})
