@@ -64,10 +64,7 @@ public final class Polyline {
         double f = span == 0 ? 0 : (m - distances[i - 1]) / span;
         double lat = lats[i - 1] + f * (lats[i] - lats[i - 1]);
         double lon = lons[i - 1] + f * (lons[i] - lons[i - 1]);
-        double dx = (lons[i] - lons[i - 1]) * Math.cos(Math.toRadians(lat));
-        double dy = lats[i] - lats[i - 1];
-        double bearing = (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
-        return new double[] {lat, lon, bearing};
+        return new double[] {lat, lon, heading(lats[i - 1], lons[i - 1], lats[i], lons[i])};
     }
 
     /** Where a position lies along the shape: metres from its start, and how far off the shape it is. */
