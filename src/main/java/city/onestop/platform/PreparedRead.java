@@ -28,6 +28,15 @@ public interface PreparedRead {
     Mono<Answer> answer(ServerWebExchange exchange, Map<String, String> variables);
 
     /**
+     * The answer when it is ready without waiting (bytes already computed and still valid), else null; the platform
+     * then asks {@link #answer}. The hot path of a hot read: no {@code Mono} to assemble and subscribe per request.
+     * The same contract as {@link #answer}: byte for byte what the controller would answer, never an exception.
+     */
+    default @Nullable Answer ready(ServerWebExchange exchange, Map<String, String> variables) {
+        return null;
+    }
+
+    /**
      * What the controller would send: the body, its strong ETag (quoted), the {@code Cache-Control} value and an
      * optional {@code Vary}. A matching {@code If-None-Match} gets a 304 with the same ETag, Cache-Control and Vary.
      */

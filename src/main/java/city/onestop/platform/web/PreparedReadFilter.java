@@ -129,6 +129,10 @@ class PreparedReadFilter implements WebFilter {
     private Mono<Void> answer(ServerWebExchange exchange, WebFilterChain chain, Route route, Map<String, String> variables) {
         Mono<PreparedRead.Answer> answer;
         try {
+            PreparedRead.Answer ready = route.read().ready(exchange, variables);
+            if (ready != null) {
+                return write(exchange, route, ready, cors);
+            }
             answer = route.read().answer(exchange, variables);
         } catch (RuntimeException e) {
             return ordinaryWay(exchange, chain, route, e);

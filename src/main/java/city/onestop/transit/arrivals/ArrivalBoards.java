@@ -87,7 +87,7 @@ public class ArrivalBoards implements SnapshotPlacer {
     private final LiveFeedProperties.Realtime config;
     private final Map<String, Indexed> indexes = new ConcurrentHashMap<>();
     private final tools.jackson.databind.json.JsonMapper json;
-    private final Map<String, Serialized> serialized = new ConcurrentHashMap<>();
+    private final Map<BoardKey, Serialized> serialized = new ConcurrentHashMap<>();
     private static final int SERIALIZED_ENTRIES = 20_000;
 
     ArrivalBoards(Timetables timetables, LiveState state, Clock clock, LiveFeedProperties properties,
@@ -99,21 +99,35 @@ public class ArrivalBoards implements SnapshotPlacer {
         this.json = json;
     }
 
-    /** A board as JSON, valid for the snapshots and timetable it was computed from, within one clock second. */
+    /**
+     * A board as JSON, valid for the snapshots and timetable it was computed from, from the instant it was computed
+     * until {@code until} (its reuse bound: the board's {@code Cache-Control} max-age).
+     */
     private record Serialized(BoardJson board, @Nullable LiveSnapshot vp, @Nullable LiveSnapshot tu, @Nullable LiveSnapshot alerts,
-            long versionId, long second) {}
+            long versionId, Instant computedAt, Instant until) {
+
+        boolean validAt(Instant now) {
+            return !now.isBefore(computedAt) && now.isBefore(until);
+        }
+    }
+
+    /** What a board's bytes depend on besides the live state, the timetable and the time. */
+    private record BoardKey(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage) {}
 
     /** A serialized board and the strong ETag of its bytes (computed once with them). */
     public record BoardJson(byte[] body, String etag) {}
 
     /**
-     * The board as JSON bytes. Under load most requests reuse the bytes computed earlier in the same clock second
-     * from the same snapshots and timetable (a board is at most one second old; a new snapshot is seen at once).
+     * The board as JSON bytes, computed, serialized and hashed once per live snapshot and timetable version for each
+     * query (stop, window, language), and reused for at most {@code reuseFor} after it was computed: a board depends
+     * on "now" (its window, statuses, {@code generatedAt}), so an answer is at most {@code reuseFor} old (the caller
+     * passes the board's {@code Cache-Control} max-age), and a new snapshot of any of the feed's three kinds, or a new
+     * timetable version, is seen at once.
      */
-    public Mono<BoardJson> boardJson(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage) {
+    public Mono<BoardJson> boardJson(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage,
+            Duration reuseFor) {
         TransitIds ids = TransitIds.parse(stopId);
-        List<java.util.Locale.LanguageRange> language = BoardAlerts.languages(acceptLanguage);
-        String key = stopId + "|" + minutesBefore + "|" + minutesAfter + "|" + (acceptLanguage == null ? "" : acceptLanguage);
+        BoardKey key = new BoardKey(stopId, minutesBefore, minutesAfter, acceptLanguage);
         return timetables.timetable(ids.feedId())
                 .filter(t -> t.stops().containsKey(ids.gtfsId()))
                 .switchIfEmpty(Mono.error(() -> timetables.missing("Stop", stopId, ids.feedId())))
@@ -125,17 +139,37 @@ public class ArrivalBoards implements SnapshotPlacer {
                             LiveSnapshot vs = vp == null ? null : vp.snapshot(), ts = tu == null ? null : tu.snapshot();
                             LiveSnapshot as = al == null ? null : al.snapshot();
                             Serialized hit = serialized.get(key);
-                            if (hit != null && hit.vp() == vs && hit.tu() == ts && hit.alerts() == as && hit.versionId() == t.versionId()
-                                    && hit.second() == now.getEpochSecond()) {
+                            if (hit != null && hit.vp() == vs && hit.tu() == ts && hit.alerts() == as
+                                    && hit.versionId() == t.versionId() && hit.validAt(now)) {
                                 return hit.board();
                             }
                             byte[] body = json.writeValueAsBytes(compute(t, t.stops().get(ids.gtfsId()), vp, tu, al, now,
-                                    Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter), language));
+                                    Duration.ofMinutes(minutesBefore), Duration.ofMinutes(minutesAfter),
+                                    BoardAlerts.languages(acceptLanguage)));
                             BoardJson out = new BoardJson(body, etag(body));
                             if (serialized.size() >= SERIALIZED_ENTRIES) serialized.clear();
-                            serialized.put(key, new Serialized(out, vs, ts, as, t.versionId(), now.getEpochSecond()));
+                            serialized.put(key, new Serialized(out, vs, ts, as, t.versionId(), now, now.plus(reuseFor)));
                             return out;
                         }));
+    }
+
+    /**
+     * The board's bytes if {@link #boardJson} computed them already and they are still valid (same snapshots as this
+     * instance holds now, same timetable version, within their reuse bound), else null; never waits, never computes.
+     * The hot path of a prepared read: a map lookup and three reference comparisons.
+     */
+    public @Nullable BoardJson readyBoardJson(String stopId, int minutesBefore, int minutesAfter, @Nullable String acceptLanguage) {
+        Serialized hit = serialized.get(new BoardKey(stopId, minutesBefore, minutesAfter, acceptLanguage));
+        if (hit == null || !hit.validAt(clock.instant())) return null;
+        TransitIds ids = TransitIds.parse(stopId);
+        Timetables.Timetable t = timetables.current(ids.feedId()).orElse(null);
+        if (t == null || t.versionId() != hit.versionId()
+                || hit.vp() != state.peek(ids.feedId(), FeedKind.VEHICLE_POSITIONS).orElse(null)
+                || hit.tu() != state.peek(ids.feedId(), FeedKind.TRIP_UPDATES).orElse(null)
+                || hit.alerts() != state.peek(ids.feedId(), FeedKind.ALERTS).orElse(null)) {
+            return null;
+        }
+        return hit.board();
     }
 
     static String etag(byte[] body) {

@@ -72,8 +72,9 @@ public class ArrivalController {
                     @org.jspecify.annotations.Nullable String acceptLanguage,
             org.springframework.web.server.ServerWebExchange exchange) {
         ArrivalBoards.checkWindow(minutesBefore, minutesAfter);
-        CacheControl cache = CacheControl.maxAge(maxAge(city.onestop.transit.TransitIds.parse(stopId).feedId())).cachePublic();
-        return boards.boardJson(stopId, minutesBefore, minutesAfter, acceptLanguage)
+        Duration maxAge = maxAge(city.onestop.transit.TransitIds.parse(stopId).feedId());
+        CacheControl cache = CacheControl.maxAge(maxAge).cachePublic();
+        return boards.boardJson(stopId, minutesBefore, minutesAfter, acceptLanguage, maxAge)
                 .map(board -> {
                     var ifNoneMatch = exchange.getRequest().getHeaders().getIfNoneMatch();
                     if (ifNoneMatch.contains(board.etag()) || ifNoneMatch.contains("*")) {
@@ -104,10 +105,47 @@ public class ArrivalController {
                 || minutesBefore < 0 || minutesBefore > 60 || minutesAfter < 1 || minutesAfter > 240) {
             return Mono.empty();
         }
-        String cache = CacheControl.maxAge(maxAge(ids.feedId())).cachePublic().getHeaderValue();
-        return boards.boardJson(stopId, minutesBefore, minutesAfter, languages == null ? null : languages.get(0))
-                .map(board -> city.onestop.platform.PreparedRead.Answer.json(board.body(), board.etag(), cache)
-                        .varyBy("Accept-Language"));
+        String language = languages == null ? null : languages.get(0);
+        ArrivalBoards.BoardJson ready = boards.readyBoardJson(stopId, minutesBefore, minutesAfter, language);
+        if (ready != null) {
+            return Mono.just(answer(ids.feedId(), ready));
+        }
+        return boards.boardJson(stopId, minutesBefore, minutesAfter, language, maxAge(ids.feedId()))
+                .map(board -> answer(ids.feedId(), board));
+    }
+
+    /**
+     * The board's prepared answer without a {@code Mono}, when its bytes are ready (computed for the live snapshots
+     * and timetable this instance holds, within their max-age); null leaves it to {@link #preparedArrivals}.
+     */
+    city.onestop.platform.PreparedRead.@org.jspecify.annotations.Nullable Answer readyArrivals(String stopId,
+            org.springframework.util.MultiValueMap<String, String> query, org.springframework.http.HttpHeaders headers) {
+        Integer minutesBefore = PreparedParams.integer(query, "minutesBefore", 5);
+        Integer minutesAfter = PreparedParams.integer(query, "minutesAfter", 35);
+        List<String> languages = headers.get("Accept-Language");
+        if (minutesBefore == null || minutesAfter == null || (languages != null && languages.size() != 1)) {
+            return null;
+        }
+        // Only a board computed before is ready, and only a valid window and stop id were ever computed.
+        ArrivalBoards.BoardJson ready = boards.readyBoardJson(stopId, minutesBefore, minutesAfter,
+                languages == null ? null : languages.get(0));
+        return ready == null ? null : answer(city.onestop.transit.TransitIds.parse(stopId).feedId(), ready);
+    }
+
+    private city.onestop.platform.PreparedRead.Answer answer(String feedId, ArrivalBoards.BoardJson board) {
+        return city.onestop.platform.PreparedRead.Answer.json(board.body(), board.etag(), cacheControl(feedId))
+                .varyBy("Accept-Language");
+    }
+
+    private final java.util.Map<String, String> cacheControls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The board's {@code Cache-Control} value for a feed, built once per feed. */
+    private String cacheControl(String feedId) {
+        String known = cacheControls.get(feedId);
+        if (known != null) return known;
+        String value = CacheControl.maxAge(maxAge(feedId)).cachePublic().getHeaderValue();
+        if (cacheControls.size() < 1024) cacheControls.put(feedId, value);
+        return value;
     }
 
     /**

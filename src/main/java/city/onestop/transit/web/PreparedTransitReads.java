@@ -2,6 +2,7 @@ package city.onestop.transit.web;
 
 import city.onestop.platform.PreparedRead;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.ServerWebExchange;
@@ -18,31 +19,41 @@ class PreparedTransitReads {
 
     @Bean
     PreparedRead preparedStop(TransitController transit) {
-        return read("/api/v1/transit/stops/{stopId}", (exchange, variables) -> transit.preparedStop(variables.get("stopId")));
+        return read("/api/v1/transit/stops/{stopId}", (exchange, variables) -> transit.preparedStop(variables.get("stopId")),
+                (exchange, variables) -> transit.readyStop(variables.get("stopId")));
     }
 
     @Bean
     PreparedRead preparedNearbyStops(TransitController transit) {
-        return read("/api/v1/transit/stops", (exchange, variables) -> transit.preparedNearby(exchange.getRequest().getQueryParams()));
+        return read("/api/v1/transit/stops", (exchange, variables) -> transit.preparedNearby(exchange.getRequest().getQueryParams()),
+                (exchange, variables) -> transit.readyNearby(exchange.getRequest().getQueryParams()));
     }
 
     @Bean
     PreparedRead preparedDepartures(TransitController transit) {
         return read("/api/v1/transit/stops/{stopId}/departures", (exchange, variables) ->
-                transit.preparedDepartures(variables.get("stopId"), exchange.getRequest().getQueryParams()));
+                transit.preparedDepartures(variables.get("stopId"), exchange.getRequest().getQueryParams()),
+                (exchange, variables) -> transit.readyDepartures(variables.get("stopId"), exchange.getRequest().getQueryParams()));
     }
 
     @Bean
     PreparedRead preparedArrivals(ArrivalController arrivals) {
         return read("/api/v1/transit/stops/{stopId}/arrivals", (exchange, variables) -> arrivals.preparedArrivals(
-                variables.get("stopId"), exchange.getRequest().getQueryParams(), exchange.getRequest().getHeaders()));
+                variables.get("stopId"), exchange.getRequest().getQueryParams(), exchange.getRequest().getHeaders()),
+                (exchange, variables) -> arrivals.readyArrivals(
+                        variables.get("stopId"), exchange.getRequest().getQueryParams(), exchange.getRequest().getHeaders()));
     }
 
     private interface Answering {
         Mono<PreparedRead.Answer> answer(ServerWebExchange exchange, Map<String, String> variables);
     }
 
-    private static PreparedRead read(String pattern, Answering answering) {
+    /** The answer if its bytes are ready (no Mono on the hot path), else null: {@link Answering} decides. */
+    private interface Ready {
+        PreparedRead.@Nullable Answer answer(ServerWebExchange exchange, Map<String, String> variables);
+    }
+
+    private static PreparedRead read(String pattern, Answering answering, Ready ready) {
         return new PreparedRead() {
             @Override
             public String pattern() {
@@ -52,6 +63,11 @@ class PreparedTransitReads {
             @Override
             public Mono<Answer> answer(ServerWebExchange exchange, Map<String, String> variables) {
                 return answering.answer(exchange, variables);
+            }
+
+            @Override
+            public @Nullable Answer ready(ServerWebExchange exchange, Map<String, String> variables) {
+                return ready.answer(exchange, variables);
             }
         };
     }

@@ -59,7 +59,10 @@ class TransitController {
      * A stop's and a route's response never change within a feed version (the version is in the key): their bytes and
      * ETag are kept in memory, bounded, so a hot read costs neither a Redis round trip nor a hash.
      */
-    private final Map<String, Body> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<StopKey, Body> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A stop within one feed version. */
+    private record StopKey(long versionId, String gtfsId) {}
 
     private record Body(byte[] bytes, String etag) {}
 
@@ -69,12 +72,18 @@ class TransitController {
     /** A body valid within one clock second (-1: for the whole version, which is in its key). */
     private record Timed(long second, Body body) {}
 
-    private final Map<String, Versioned> nearby = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Timed> departureBodies = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A nearby-stops query as the handler normalizes it (a record: a hot read builds no key string). */
+    private record NearbyKey(double lat, double lon, double radius, int limit, @Nullable String feedId) {}
+
+    /** A departures query within one feed version. */
+    private record DeparturesKey(long versionId, String stopId, @Nullable String from, int duration, int limit) {}
+
+    private final Map<NearbyKey, Versioned> nearby = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<DeparturesKey, Timed> departureBodies = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String STATIC_CACHE = CacheControl.maxAge(STATIC_MAX_AGE).cachePublic().getHeaderValue();
     private static final String DEPARTURES_CACHE = CacheControl.maxAge(DEPARTURES_MAX_AGE).cachePublic().getHeaderValue();
 
-    private Mono<Body> remembered(String key, Mono<byte[]> load) {
+    private Mono<Body> remembered(StopKey key, Mono<byte[]> load) {
         Body hit = bodies.get(key);
         if (hit != null) return Mono.just(hit);
         return load.map(bytes -> {
@@ -121,10 +130,10 @@ class TransitController {
      */
     private Mono<Body> nearbyBody(double lat, double lon, double radius, int capped, @Nullable String feedId) {
         Map<String, FeedVersion> current = versions.snapshot();
-        String key = lat + "|" + lon + "|" + radius + "|" + capped + "|" + (feedId == null ? "" : feedId);
-        Versioned hit = nearby.get(key);
-        if (hit != null && hit.versions().equals(current)) {
-            return Mono.just(hit.body());
+        NearbyKey key = new NearbyKey(lat, lon, radius, capped, feedId);
+        Body known = readyNearbyBody(key, current);
+        if (known != null) {
+            return Mono.just(known);
         }
         List<Long> cells = GeoGrid.cellsAround(lat, lon, radius);
         return Flux.fromIterable(current.values())
@@ -152,20 +161,47 @@ class TransitController {
                 });
     }
 
-    /**
-     * The nearby stops from prepared bytes (platform {@code PreparedRead}): only for parameters the annotated handler
-     * would take as they are (plain numbers, each at most once) and accept; anything else is left to it.
-     */
-    Mono<PreparedRead.Answer> preparedNearby(MultiValueMap<String, String> query) {
+    /** The bytes kept for a nearby query if they were computed for the current feed versions, else null. */
+    private @Nullable Body readyNearbyBody(NearbyKey key, Map<String, FeedVersion> current) {
+        Versioned hit = nearby.get(key);
+        if (hit == null) return null;
+        if (hit.versions() == current) return hit.body();
+        if (!hit.versions().equals(current)) return null;
+        // The same versions in a newer map (the 10 s refresh builds one): remember it, so the next hit compares references.
+        nearby.replace(key, hit, new Versioned(current, hit.body()));
+        return hit.body();
+    }
+
+    /** A nearby query as the annotated handler would take it (plain numbers, each at most once) and accept, or null. */
+    private static @Nullable NearbyKey nearbyKey(MultiValueMap<String, String> query) {
         Double lat = PreparedParams.decimal(query, "lat", null), lon = PreparedParams.decimal(query, "lon", null);
         Double radius = PreparedParams.decimal(query, "radius", 500.0);
         Integer limit = PreparedParams.integer(query, "limit", 100);
         if (lat == null || lon == null || radius == null || limit == null || !PreparedParams.atMostOnce(query, "feedId")
                 || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) || !(radius > 0 && radius <= 3000)) {
+            return null;
+        }
+        return new NearbyKey(lat, lon, radius, Math.max(1, Math.min(limit, 500)), query.getFirst("feedId"));
+    }
+
+    /**
+     * The nearby stops from prepared bytes (platform {@code PreparedRead}): only for parameters the annotated handler
+     * would take as they are (plain numbers, each at most once) and accept; anything else is left to it.
+     */
+    Mono<PreparedRead.Answer> preparedNearby(MultiValueMap<String, String> query) {
+        NearbyKey key = nearbyKey(query);
+        if (key == null) {
             return Mono.empty();
         }
-        return nearbyBody(lat, lon, radius, Math.max(1, Math.min(limit, 500)), query.getFirst("feedId"))
+        return nearbyBody(key.lat(), key.lon(), key.radius(), key.limit(), key.feedId())
                 .map(body -> PreparedRead.Answer.json(body.bytes(), body.etag(), DEPARTURES_CACHE));
+    }
+
+    /** The nearby stops when their bytes are kept for the current versions, without a {@code Mono}; else null. */
+    PreparedRead.@Nullable Answer readyNearby(MultiValueMap<String, String> query) {
+        NearbyKey key = nearbyKey(query);
+        Body body = key == null ? null : readyNearbyBody(key, versions.snapshot());
+        return body == null ? null : PreparedRead.Answer.json(body.bytes(), body.etag(), DEPARTURES_CACHE);
     }
 
     @GetMapping("/stops/{stopId}")
@@ -175,7 +211,7 @@ class TransitController {
         FeedVersion fv = version(stopId, "Stop");
         String gtfsId = TransitIds.parse(stopId).gtfsId();
         String key = TransitCache.key(fv.versionId(), "stop", gtfsId);
-        return remembered(key, cache.getOrLoad(key, Mono.defer(() -> queries.versionData(fv.versionId())
+        return remembered(new StopKey(fv.versionId(), gtfsId), cache.getOrLoad(key, Mono.defer(() -> queries.versionData(fv.versionId())
                         .flatMap(data -> queries.findStop(fv.versionId(), gtfsId).map(s -> new StopView(stopId, fv.feedId(),
                                 s.code(), s.name(), s.lat(), s.lon(), s.locationType(),
                                 s.parentStation() == null ? null : TransitIds.of(fv.feedId(), s.parentStation()),
@@ -187,10 +223,16 @@ class TransitController {
 
     /** The stop from the bytes remembered for its version (the first request of a stop takes the ordinary way). */
     Mono<PreparedRead.Answer> preparedStop(String stopId) {
+        PreparedRead.Answer ready = readyStop(stopId);
+        return ready == null ? Mono.empty() : Mono.just(ready);
+    }
+
+    /** {@link #preparedStop} without a {@code Mono}: the remembered bytes, or null. */
+    PreparedRead.@Nullable Answer readyStop(String stopId) {
         TransitIds ids = PreparedParams.ids(stopId);
         FeedVersion fv = ids == null ? null : versions.snapshot().get(ids.feedId());
-        Body hit = fv == null ? null : bodies.get(TransitCache.key(fv.versionId(), "stop", ids.gtfsId()));
-        return hit == null ? Mono.empty() : Mono.just(PreparedRead.Answer.json(hit.bytes(), hit.etag(), STATIC_CACHE));
+        Body hit = fv == null ? null : bodies.get(new StopKey(fv.versionId(), ids.gtfsId()));
+        return hit == null ? null : PreparedRead.Answer.json(hit.bytes(), hit.etag(), STATIC_CACHE);
     }
 
     @GetMapping("/routes")
@@ -300,7 +342,7 @@ class TransitController {
         String gtfsId = TransitIds.parse(stopId).gtfsId();
         long v = fv.versionId();
         long second = from == null ? start.getEpochSecond() : -1;
-        String memoKey = v + "|" + stopId + "|" + (from == null ? "" : from) + "|" + duration + "|" + capped;
+        DeparturesKey memoKey = new DeparturesKey(v, stopId, from, duration, capped);
         Timed hit = departureBodies.get(memoKey);
         if (hit != null && hit.second() == second) {
             return Mono.just(hit.body());
@@ -338,6 +380,27 @@ class TransitController {
                     departureBodies.put(memoKey, new Timed(second, body));
                     return body;
                 });
+    }
+
+    /**
+     * The departures when their bytes are kept for this query, version and second, without a {@code Mono}; else null
+     * (a list with {@code from}, or anything unusual, is left to {@link #preparedDepartures}).
+     */
+    PreparedRead.@Nullable Answer readyDepartures(String stopId, MultiValueMap<String, String> query) {
+        if (query.containsKey("from")) {
+            return null;
+        }
+        TransitIds ids = PreparedParams.ids(stopId);
+        FeedVersion fv = ids == null ? null : versions.snapshot().get(ids.feedId());
+        Integer duration = PreparedParams.integer(query, "duration", 60), limit = PreparedParams.integer(query, "limit", 100);
+        if (fv == null || duration == null || limit == null || duration < 1 || duration > 1440) {
+            return null;
+        }
+        Timed hit = departureBodies.get(new DeparturesKey(fv.versionId(), stopId, null, duration, Math.max(1, Math.min(limit, 1000))));
+        if (hit == null || hit.second() != now().getEpochSecond()) {
+            return null;
+        }
+        return PreparedRead.Answer.json(hit.body().bytes(), hit.body().etag(), DEPARTURES_CACHE);
     }
 
     /** The departures from prepared bytes: parameters as the annotated handler would take them, else left to it. */

@@ -8,6 +8,14 @@ import city.onestop.TestClock;
 import city.onestop.platform.AccessTokens;
 import city.onestop.platform.Role;
 import city.onestop.transit.TransitFixtures;
+import city.onestop.transit.demo.DemoFeeds;
+import city.onestop.transit.demo.DemoTimetable;
+import city.onestop.transit.realtime.ingest.FeedKind;
+import city.onestop.transit.realtime.ingest.FeedPoller;
+import city.onestop.transit.realtime.ingest.FeedServer;
+import city.onestop.transit.realtime.ingest.LiveFeedProperties;
+import city.onestop.transit.realtime.ingest.LiveState;
+import city.onestop.transit.schedule.Timetables;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import java.time.Duration;
@@ -16,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +32,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.Disposable;
 
 /**
  * The four hot public transit reads answered from prepared bytes (ahead of the security chain) answer exactly what
@@ -42,10 +52,21 @@ class PreparedTransitReadsIT {
     @Autowired AccessTokens tokens;
     @Autowired MeterRegistry meters;
     @Autowired TestClock clock;
+    @Autowired FeedPoller poller;
+    @Autowired LiveState state;
+    @Autowired Timetables timetables;
+
+    private final FeedServer agency = new FeedServer();
+    private final List<Disposable> running = new CopyOnWriteArrayList<>();
+    private final List<String> polled = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void resetClock() {
+        running.forEach(Disposable::dispose);
+        agency.close();
         clock.reset();
+        // Snapshots stamped at the frozen clock would look old to the next test: drop them.
+        polled.forEach(f -> state.forget(f).block(Duration.ofSeconds(10)));
     }
 
     private record Read(String uri, String pattern) {}
@@ -164,5 +185,76 @@ class PreparedTransitReadsIT {
         web.get().uri("/api/v1/transit/stops/" + FEED + ":E5").header("Authorization", "Bearer junk").exchange()
                 .expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    private static final String BOARD = "/api/v1/transit/stops/{stopId}/arrivals";
+
+    private String board(String feedId) {
+        return "/api/v1/transit/stops/" + feedId + ":E5/arrivals?minutesBefore=5&minutesAfter=60";
+    }
+
+    /** The demo city's buses at {@code at}, served by a fake agency and polled into the live state. */
+    private void pollSimulation(String feedId, Instant at) {
+        Timetables.Timetable t = timetables.timetable(feedId).block(Duration.ofSeconds(60));
+        var trips = DemoTimetable.tripsBetween(t, at.minus(DemoFeeds.window()), at.plus(DemoFeeds.window()));
+        agency.serve("/vp.pb", DemoFeeds.vehiclePositions(trips, at).toByteArray(), "\"vp-" + at + "\"");
+        agency.serve("/tu.pb", DemoFeeds.tripUpdates(trips, at).toByteArray(), "\"tu-" + at + "\"");
+        polled.add(feedId);
+        var feed = new LiveFeedProperties.Feed(feedId, agency.url("/vp.pb"), agency.url("/tu.pb"), null, Duration.ofMillis(900));
+        running.add(poller.loop(feed, "instance-a", state).run().subscribe());
+    }
+
+    @Test
+    void aBoardsBytesAreReusedUntilANewSnapshotArrivesThenChangeAtOnce() {
+        String feedId = "prep-live-" + UUID.randomUUID().toString().substring(0, 8);
+        TransitFixtures.demo(web, tokens, feedId);
+        String citizen = tokens.issue(UUID.randomUUID(), Set.of(Role.CITIZEN)).value();
+        Instant at = Instant.parse("2025-11-06T00:00:00Z");
+        clock.freezeAt(at);
+        var scheduled = get(board(feedId), null);
+        // The clock moves (less than the board's max-age) but nothing live changed: the same bytes, from prepared bytes.
+        clock.advance(Duration.ofSeconds(3));
+        double before = prepared(BOARD);
+        var again = get(board(feedId), null);
+        assertThat(prepared(BOARD)).isEqualTo(before + 1);
+        assertThat(again.getResponseBody()).isEqualTo(scheduled.getResponseBody());
+        assertThat(again.getResponseHeaders().getETag()).isEqualTo(scheduled.getResponseHeaders().getETag());
+
+        pollSimulation(feedId, clock.instant());
+        await().atMost(Duration.ofSeconds(30)).until(() -> state.peek(feedId, FeedKind.VEHICLE_POSITIONS).isPresent()
+                && state.peek(feedId, FeedKind.TRIP_UPDATES).isPresent());
+        // The first request after the snapshot already answers the new board, on both ways, with a new ETag.
+        var live = get(board(feedId), null);
+        assertThat(live.getResponseHeaders().getETag()).isNotEqualTo(scheduled.getResponseHeaders().getETag());
+        assertThat(new String(live.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"dataAgeSeconds\"");
+        var ordinary = get(board(feedId), citizen);
+        assertThat(ordinary.getResponseBody()).isEqualTo(live.getResponseBody());
+        // The old ETag no longer matches; the new one gets a 304 from the prepared way.
+        web.get().uri(board(feedId)).header("If-None-Match", scheduled.getResponseHeaders().getETag()).exchange()
+                .expectStatus().isOk();
+        double prepared = prepared(BOARD);
+        web.get().uri(board(feedId)).header("If-None-Match", live.getResponseHeaders().getETag()).exchange()
+                .expectStatus().isNotModified()
+                .expectHeader().valueEquals("ETag", live.getResponseHeaders().getETag())
+                .expectBody().isEmpty();
+        assertThat(prepared(BOARD)).isEqualTo(prepared + 1);
+    }
+
+    @Test
+    void aBoardIsNeverOlderThanItsMaxAge() {
+        TransitFixtures.demo(web, tokens, FEED);
+        clock.freezeAt(Instant.parse("2025-11-06T00:00:00Z"));
+        var first = get(board(FEED), null);
+        long maxAge = first.getResponseHeaders().getCacheControl().contains("max-age=")
+                ? Long.parseLong(first.getResponseHeaders().getCacheControl().replaceAll(".*max-age=(\\d+).*", "$1")) : -1;
+        assertThat(maxAge).isPositive();
+        clock.advance(Duration.ofSeconds(maxAge - 1));
+        assertThat(get(board(FEED), null).getResponseHeaders().getETag()).isEqualTo(first.getResponseHeaders().getETag());
+        // At max-age the bytes are computed again: generatedAt is the new "now".
+        clock.advance(Duration.ofSeconds(1));
+        var later = get(board(FEED), null);
+        assertThat(later.getResponseHeaders().getETag()).isNotEqualTo(first.getResponseHeaders().getETag());
+        assertThat(new String(later.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"generatedAt\":\"2025-11-06T08:00:" + String.format("%02d", maxAge) + "+08:00\"");
     }
 }

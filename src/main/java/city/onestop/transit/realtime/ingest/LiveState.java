@@ -65,7 +65,15 @@ public class LiveState implements SmartLifecycle {
     private final tools.jackson.databind.ObjectWriter snapshotWriter;
     private final Clock clock;
     private final LiveFeedProperties.Realtime config;
-    private final Map<String, LiveSnapshot> near = new ConcurrentHashMap<>();
+    private final Map<NearKey, LiveSnapshot> near = new ConcurrentHashMap<>();
+    /**
+     * Feed kinds that Redis had no snapshot of, until when ({@link System#nanoTime()}): a feed without alerts would
+     * otherwise cost every board a Redis round trip. A snapshot published here or announced by another instance ends
+     * the absence at once; the bound covers a missed announcement. Infrastructure time, not the service clock (a test
+     * that freezes the clock must not freeze a cache).
+     */
+    private final Map<NearKey, Long> absentUntil = new ConcurrentHashMap<>();
+    static final Duration ABSENCE_REMEMBERED = Duration.ofSeconds(1);
     private volatile Disposable subscription;
     private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
 
@@ -111,8 +119,11 @@ public class LiveState implements SmartLifecycle {
      * trip), else from Redis. Empty when the feed has never been ingested.
      */
     public Mono<LiveView> read(String feedId, FeedKind kind) {
-        LiveSnapshot cached = near.get(key(feedId, kind));
+        NearKey key = key(feedId, kind);
+        LiveSnapshot cached = near.get(key);
         if (cached != null) return Mono.just(view(cached));
+        Long absent = absentUntil.get(key);
+        if (absent != null && System.nanoTime() - absent < 0) return Mono.empty();
         return load(feedId, kind)
                 .map(this::view)
                 .onErrorMap(e -> !(e instanceof ProblemException), LiveState::unavailable);
@@ -127,6 +138,7 @@ public class LiveState implements SmartLifecycle {
         List<String> keys = new java.util.ArrayList<>();
         for (FeedKind kind : FeedKind.values()) {
             near.remove(key(feedId, kind));
+            absentUntil.remove(key(feedId, kind));
             keys.add(RedisKeys.snapshot(feedId, kind));
             keys.add(RedisKeys.snapshotVersion(feedId, kind));
         }
@@ -153,7 +165,9 @@ public class LiveState implements SmartLifecycle {
                 .timeout(config.redisTimeout())
                 .publishOn(Schedulers.parallel())
                 .map(payload -> snapshotReader.<LiveSnapshot>readValue(payload))
-                .doOnNext(this::remember);
+                .doOnNext(this::remember)
+                .switchIfEmpty(Mono.fromRunnable(() -> absentUntil.put(key(feedId, kind),
+                        System.nanoTime() + ABSENCE_REMEMBERED.toNanos())));
     }
 
     private LiveView view(LiveSnapshot s) {
@@ -162,6 +176,7 @@ public class LiveState implements SmartLifecycle {
     }
 
     private void remember(LiveSnapshot s) {
+        absentUntil.remove(key(s.feedId(), s.kind()));
         LiveSnapshot kept = near.merge(key(s.feedId(), s.kind()), s, (old, neu) -> neu.version() >= old.version() ? neu : old);
         if (kept == s) changes.emitNext(s.feedId(), Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
     }
@@ -200,8 +215,11 @@ public class LiveState implements SmartLifecycle {
         return s.feedId() + " " + s.kind().slug() + " " + s.version();
     }
 
-    private static String key(String feedId, FeedKind kind) {
-        return feedId + "|" + kind.slug();
+    /** A near-cache key: a record, so a read on the hot path builds no string. */
+    private record NearKey(String feedId, FeedKind kind) {}
+
+    private static NearKey key(String feedId, FeedKind kind) {
+        return new NearKey(feedId, kind);
     }
 
     public static ProblemException unavailable(Throwable cause) {
