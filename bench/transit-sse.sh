@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="$(mktemp -d /tmp/onestop-sse-XXXX)"
-JAR=target/onestop-0.1.0-SNAPSHOT.jar
+JAR=${JAR:-target/onestop-0.1.0-SNAPSHOT.jar}
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"
 SECONDS_RUN="${SECONDS_RUN:-75}"
 [ -f "$JAR" ] || mvn -o -q -DskipTests package
@@ -71,18 +71,30 @@ asyncio.run(main())
 ok = [c for c in connected if c is not None]
 print(f"subscribers that got a first board: {len(ok)} of {n}")
 if ok:
-    # Every update: each board first sent (by anyone) after the last subscriber had its first board, until 3 s
-    # before the first subscriber leaves (a board in flight at the end is not missed), must reach every subscriber.
-    all_in = max(ok)
+    # An update is a board first received (by anyone) after some subscriber had its first board; each subscriber must
+    # receive every update first sent after its own first board, until 3 s before the first subscriber leaves (a
+    # board in flight at the end is not missed). A subscriber that connected late is not blamed for what it could
+    # not see; the boards sent after the last one connected are counted too, as the strictest window.
+    start = min(ok)
     first_sent = {}
     for s in seen:
         for body, t in s.items():
             first_sent[body] = min(first_sent.get(body, t), t)
     until = min(e for e in ends if e is not None) - 3
-    updates = [b for b, t in first_sent.items() if all_in < t < until]
-    got_all = sum(1 for s in seen if all(b in s for b in updates))
-    print(f"updates pushed after all were subscribed: {len(updates)}; subscribers that received every one: {got_all} of {n}")
-    lag = sorted(s[b] - first_sent[b] for s in seen for b in updates if b in s)
+    updates = sorted(t for b, t in first_sent.items() if start < t < until)
+    print(f"all subscribed within {max(ok) - start:.1f} s of the first; window for updates {until - start:.0f} s")
+    print(f"updates pushed: {len(updates)} (at {', '.join(f'+{t - start:.0f} s' for t in updates)})")
+    complete = 0
+    for i, s in enumerate(seen):
+        if connected[i] is None: continue
+        expected = [b for b, t in first_sent.items() if connected[i] < t < until]
+        if all(b in s for b in expected): complete += 1
+    print(f"subscribers that received every update sent while they were subscribed: {complete} of {n}")
+    all_in = max(ok)
+    strict = [b for b, t in first_sent.items() if all_in < t < until]
+    got_all = sum(1 for s in seen if all(b in s for b in strict))
+    print(f"updates pushed after all were subscribed: {len(strict)}; subscribers that received every one: {got_all} of {n}")
+    lag = sorted(s[b] - first_sent[b] for s in seen for b, t in first_sent.items() if start < t < until and b in s)
     if lag:
         print(f"delivery spread after the first subscriber got an update: p50 {lag[len(lag)//2]*1000:.0f} ms, p99 {lag[int(len(lag)*0.99)-1]*1000:.0f} ms, max {lag[-1]*1000:.0f} ms")
 PY

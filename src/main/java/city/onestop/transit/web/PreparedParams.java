@@ -3,6 +3,8 @@ package city.onestop.transit.web;
 import city.onestop.transit.TransitIds;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -13,6 +15,43 @@ import org.springframework.util.MultiValueMap;
 final class PreparedParams {
 
     private PreparedParams() {}
+
+    /**
+     * The request's query parameters as {@link ServerHttpRequest#getQueryParams()} gives them, without its regular
+     * expression and URL decoder for a query without percent-encoding (the platform hands a prepared read only
+     * plain ASCII queries): segments split at {@code &}, leading {@code =} skipped, the name up to the first
+     * {@code =}, the rest the value ({@code ""} after a bare {@code =}, null without one), {@code +} decoded as a
+     * space. Anything with a {@code %} is left to the framework's parser.
+     */
+    static MultiValueMap<String, String> query(ServerHttpRequest request) {
+        String query = request.getURI().getRawQuery();
+        if (query == null || query.indexOf('%') >= 0) {
+            return request.getQueryParams();
+        }
+        MultiValueMap<String, String> params = new LinkedMultiValueMap<>(4);
+        int length = query.length();
+        int start = 0;
+        while (start < length) {
+            int end = query.indexOf('&', start);
+            if (end < 0) end = length;
+            int nameStart = start;
+            while (nameStart < end && query.charAt(nameStart) == '=') nameStart++;
+            if (nameStart < end) {
+                int eq = query.indexOf('=', nameStart);
+                if (eq < 0 || eq > end) {
+                    params.add(plus(query.substring(nameStart, end)), null);
+                } else {
+                    params.add(plus(query.substring(nameStart, eq)), plus(query.substring(eq + 1, end)));
+                }
+            }
+            start = end + 1;
+        }
+        return params;
+    }
+
+    private static String plus(String text) {
+        return text.indexOf('+') < 0 ? text : text.replace('+', ' ');
+    }
 
     /** The parameter's value, the default when it is absent, or null when it is not a plain integer. */
     static @Nullable Integer integer(MultiValueMap<String, String> query, String name, int absent) {

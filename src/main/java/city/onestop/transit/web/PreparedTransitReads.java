@@ -25,23 +25,23 @@ class PreparedTransitReads {
 
     @Bean
     PreparedRead preparedNearbyStops(TransitController transit) {
-        return read("/api/v1/transit/stops", (exchange, variables) -> transit.preparedNearby(exchange.getRequest().getQueryParams()),
-                (exchange, variables) -> transit.readyNearby(exchange.getRequest().getQueryParams()));
+        return read("/api/v1/transit/stops", (exchange, variables) -> transit.preparedNearby(PreparedParams.query(exchange.getRequest())),
+                (exchange, variables) -> transit.readyNearby(PreparedParams.query(exchange.getRequest())));
     }
 
     @Bean
     PreparedRead preparedDepartures(TransitController transit) {
         return read("/api/v1/transit/stops/{stopId}/departures", (exchange, variables) ->
-                transit.preparedDepartures(variables.get("stopId"), exchange.getRequest().getQueryParams()),
-                (exchange, variables) -> transit.readyDepartures(variables.get("stopId"), exchange.getRequest().getQueryParams()));
+                transit.preparedDepartures(variables.get("stopId"), PreparedParams.query(exchange.getRequest())),
+                (exchange, variables) -> transit.readyDepartures(variables.get("stopId"), PreparedParams.query(exchange.getRequest())));
     }
 
     @Bean
     PreparedRead preparedArrivals(ArrivalController arrivals) {
         return read("/api/v1/transit/stops/{stopId}/arrivals", (exchange, variables) -> arrivals.preparedArrivals(
-                variables.get("stopId"), exchange.getRequest().getQueryParams(), exchange.getRequest().getHeaders()),
+                variables.get("stopId"), PreparedParams.query(exchange.getRequest()), exchange.getRequest().getHeaders()),
                 (exchange, variables) -> arrivals.readyArrivals(
-                        variables.get("stopId"), exchange.getRequest().getQueryParams(), exchange.getRequest().getHeaders()));
+                        variables.get("stopId"), PreparedParams.query(exchange.getRequest()), exchange.getRequest().getHeaders()));
     }
 
     private interface Answering {
