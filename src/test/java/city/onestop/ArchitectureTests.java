@@ -44,7 +44,7 @@ class ArchitectureTests {
 
     @Test
     void bookingPersistenceRaisesDomainErrorsNotHttpProblems() {
-        noClasses().that().resideInAPackage("city.onestop.booking.persistence..")
+        noClasses().that().resideInAPackage("city.onestop.booking..")
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
                 .because("repositories raise booking's domain errors; booking/web maps them to problem+json (STYLE.md)")
