@@ -68,21 +68,23 @@ class SecurityConfig {
 
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecretKey key, @Value("${onestop.security.jwt.jwk-set-uri:}") String jwkSetUri,
-            @Value("${onestop.security.jwt.issuer:}") String externalIssuer) {
+            @Value("${onestop.security.jwt.issuer:}") String externalIssuer,
+            @Value("${onestop.security.jwt.verified-cache-size:20000}") int verifiedCacheSize) {
         if (!jwkSetUri.isBlank()) {
             // A deployment that delegates login to the city's OIDC provider validates its tokens instead.
             NimbusReactiveJwtDecoder external = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
-            if (!externalIssuer.isBlank()) {
-                external.setJwtValidator(JwtValidators.createDefaultWithIssuer(externalIssuer));
-            }
-            return external;
+            OAuth2TokenValidator<Jwt> validator = externalIssuer.isBlank()
+                    ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(externalIssuer);
+            external.setJwtValidator(validator);
+            return new VerifiedTokens(external, validator, verifiedCacheSize);
         }
         NimbusReactiveJwtDecoder decoder =
                 NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(JwtAccessTokens.ISSUER));
         decoder.setJwtValidator(validator);
-        return decoder;
+        // Verified tokens are kept for their lifetime and validated again on every use (expiry, issuer).
+        return new VerifiedTokens(decoder, validator, verifiedCacheSize);
     }
 
     @Bean
