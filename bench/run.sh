@@ -143,11 +143,12 @@ import time
 print(f"{time.time():.3f} " + " ".join(f"{k}={t[k]}" for k in ("java", "pg", "redis", "wrk")))
 PY
 }
-cpu_share() { # before after: "java=..% pg=..% redis=..% wrk=..%" of one core
-  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
+cpu_share() { # before after [seconds]: "cpu=java:..%,pg:..%,redis:..%,wrk:..%" of one core, over the seconds given
+  # (a quota-bound wrk run, the booking surge, idles until its -d window ends: its own active time is the divisor)
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" "${3:-}" <<'PY'
 import sys
 a, b, hz = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
-secs = float(b[0]) - float(a[0])
+secs = float(sys.argv[4]) if sys.argv[4] else float(b[0]) - float(a[0])
 ka = dict(x.split("=") for x in a[1:]); kb = dict(x.split("=") for x in b[1:])
 print("cpu=" + ",".join(f"{k}:{100 * (int(kb[k]) - int(ka[k])) / hz / secs:.0f}%" for k in ka))
 PY
@@ -288,9 +289,10 @@ profile_row() {
   prof "start,event=$EVENT,interval=1ms"
   local c0; c0=$(cpu_ticks)
   wrk -t2 -c"$conns" --timeout 10s -s "$script" "$url" "$@" > "$WORK/$key.prof.wrk" 2>&1 || true
-  local cpu; cpu=$(cpu_share "$c0" "$(cpu_ticks)")
+  local c1; c1=$(cpu_ticks)
   prof "stop,file=$WORK/$key.collapsed,collapsed"
   local r; r=$(grep '^RESULT' "$WORK/$key.prof.wrk" || echo "RESULT missing")
+  local cpu; cpu=$(cpu_share "$c0" "$c1" "$(field "$r" secs)")
   echo "   profiled: $r $cpu"
   case "$r" in *"s5xx=0 "*) ;; *) echo "FAILED: $label (profiled run) had 5xx answers (or no result)"; FAILED=1;; esac
   AUTH_PROFILE_TEXT+="$(python3 "$WORK/summarize.py" "$WORK/$key.collapsed" \
@@ -443,7 +445,9 @@ wrk -t2 -c200 -d60s -s "$WORK/book-warm.lua" "$BASE" > "$WORK/book.warm" 2>&1 ||
 LOAD_BOOK=$(cut -d' ' -f1 /proc/loadavg)
 C0=$(cpu_ticks)
 wrk -t2 -c200 -d60s --timeout 10s -s "$WORK/book.lua" "$BASE" > "$WORK/book.out" 2>&1
-ROWS[book]="$(grep '^RESULT' "$WORK/book.out" || echo 'RESULT missing') load=$LOAD_BOOK $(cpu_share "$C0" "$(cpu_ticks)")"
+C1=$(cpu_ticks)
+ROWS[book]="$(grep '^RESULT' "$WORK/book.out" || echo 'RESULT missing') load=$LOAD_BOOK"
+ROWS[book]+=" $(cpu_share "$C0" "$C1" "$(field "${ROWS[book]}" secs)")"
 echo "== booking surge: ${ROWS[book]}"
 grep '^SAMPLE' "$WORK/book.out" || true
 case "${ROWS[book]}" in *"s5xx=0 "*) ;; *) echo "FAILED: booking surge had 5xx answers"; FAILED=1;; esac
