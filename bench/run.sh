@@ -479,6 +479,14 @@ echo "dashboard sections: $DASH_SECTIONS"
 measure dash "GET /api/v1/me/dashboard, 64 citizens" 64 "$WORK/dash.lua" "$BASE/api/v1/me/dashboard"
 profile_row dash "dashboard" 64 "$WORK/dash.lua" "$BASE/api/v1/me/dashboard" -d10s
 
+if [ "${AUTH_ONLY:-0}" = 1 ]; then
+  for k in pay bills book dash; do echo "$k: ${ROWS[$k]}"; done
+  echo "$AUTH_PROFILE_TEXT"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); folded stacks in $WORK"
+  [ "$FAILED" = 0 ] || exit 1
+  exit 0
+fi
+
 # ---------------------------------------------------------------- the table
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
@@ -521,13 +529,6 @@ booking attempt is another citizen; each dashboard request one of 64 citizens). 
 counted in PostgreSQL after the run.
 MD
 )
-if [ "${AUTH_ONLY:-0}" = 1 ]; then
-  for k in pay bills book dash; do echo "$k: ${ROWS[$k]}"; done
-  echo "$AUTH_PROFILE_TEXT"
-  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); folded stacks in $WORK"
-  [ "$FAILED" = 0 ] || exit 1
-  exit 0
-fi
 python3 - "$ROOT/docs/benchmarks.md" "$TABLE" <<'PY'
 import sys
 path, table = sys.argv[1], sys.argv[2]
