@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -22,9 +21,9 @@ class ChainedAuditLog implements AuditLog {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    ChainedAuditLog(DatabaseClient db, ReactiveTransactionManager txManager, Clock clock) {
+    ChainedAuditLog(DatabaseClient db, TransactionalOperator tx, Clock clock) {
         this.db = db;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 
