@@ -215,4 +215,122 @@ public abstract sealed class BillingError extends RuntimeException {
             super(detail);
         }
     }
+
+    // ------------------------------------------------------------------ linking accounts (docs/billing.md, "Linking")
+
+    /** No ACTIVE account with that utility and number, or the holder's name or ID ending do not match: one answer for both. */
+    public static final class LinkAccountNotFound extends BillingError {
+        public LinkAccountNotFound(Utility utility) {
+            super("No " + utility + " account matches this account number and holder verification");
+        }
+    }
+
+    /** The code of a link confirmation is not six digits. */
+    public static final class InvalidLinkCode extends BillingError {
+        public InvalidLinkCode() {
+            super("The request has invalid fields");
+        }
+    }
+
+    public static final class LinkVerificationNotFound extends BillingError {
+        public LinkVerificationNotFound(UUID verificationId) {
+            super("There is no link verification " + verificationId + " of yours");
+        }
+    }
+
+    /** The verification takes no (more) codes: it waits for an approval, is decided, or its attempts are used up. */
+    public static final class LinkVerificationClosed extends BillingError {
+        public LinkVerificationClosed(String detail) {
+            super(detail);
+        }
+    }
+
+    public static final class LinkCodeExpired extends BillingError {
+        public LinkCodeExpired() {
+            super("This code has expired; request a new one");
+        }
+    }
+
+    /** A wrong code; {@code remainingAttempts} more may be tried before the code is spent. */
+    public static final class LinkCodeInvalid extends BillingError {
+        private final int remainingAttempts;
+
+        public LinkCodeInvalid(int remainingAttempts) {
+            super(remainingAttempts > 0 ? "The code is wrong" : "The code is wrong; request a new one");
+            this.remainingAttempts = remainingAttempts;
+        }
+
+        public int remainingAttempts() {
+            return remainingAttempts;
+        }
+    }
+
+    /** Too many failed link attempts on the account or by the citizen; locked for {@code retryAfterSeconds}. */
+    public static final class LinkAttemptsLocked extends BillingError {
+        private final long retryAfterSeconds;
+
+        public LinkAttemptsLocked(long retryAfterSeconds) {
+            super("Too many failed attempts to link this account or by you; try again later");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** Too many codes sent for the account or by the citizen today. */
+    public static final class LinkCodesExhausted extends BillingError {
+        private final long retryAfterSeconds;
+
+        public LinkCodesExhausted(long retryAfterSeconds) {
+            super("Too many codes were sent for this account or by you today; try again later");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** The holder does not use OneStop, so they cannot approve. */
+    public static final class LinkApprovalUnavailable extends BillingError {
+        public LinkApprovalUnavailable() {
+            super("The holder of this account does not use OneStop; confirm by code instead");
+        }
+    }
+
+    /** The utility has no phone on file for the holder, and approval was not possible either. */
+    public static final class LinkVerificationUnavailable extends BillingError {
+        public LinkVerificationUnavailable() {
+            super("The utility has no phone number on file for this account's holder; ask the utility to add it, "
+                    + "or link it from the holder's own OneStop account");
+        }
+    }
+
+    /** The SMS provider refused the holder's phone on file. */
+    public static final class LinkSmsRejected extends BillingError {
+        public LinkSmsRejected() {
+            super("The SMS provider refused the holder's phone number on file; ask the utility to correct it");
+        }
+    }
+
+    /** Text messages cannot be sent right now; nothing is pending. */
+    public static final class LinkSmsUnavailable extends BillingError {
+        public LinkSmsUnavailable() {
+            super("Text messages cannot be sent right now; try again in a minute");
+        }
+    }
+
+    public static final class LinkRequestNotFound extends BillingError {
+        public LinkRequestNotFound(UUID verificationId) {
+            super("There is no open link request " + verificationId + " for an account you hold");
+        }
+    }
+
+    public static final class LinkNotFound extends BillingError {
+        public LinkNotFound(UUID accountId, UUID citizenId) {
+            super("Citizen " + citizenId + " is not linked to an account you hold with id " + accountId);
+        }
+    }
 }

@@ -1,12 +1,10 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.CatalogueRepository;
-import city.onestop.booking.persistence.PeopleRepository;
-import city.onestop.booking.persistence.Views;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Role;
 import java.time.Clock;
+import java.time.LocalTime;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -15,6 +13,10 @@ import reactor.core.publisher.Mono;
 /** What city administrators do in booking: register hospitals, assign staff, lift booking suspensions; each one audited transaction. */
 @Service
 public class AdminActions {
+
+    /** A hospital to register, as the administrator describes it. */
+    public record NewHospital(String name, String address, Double lat, Double lon, String level, String phone, String zone,
+            int releaseDaysAhead, LocalTime releaseTime, int cancelDeadlineDaysBefore) {}
 
     private final CatalogueRepository catalogue;
     private final PeopleRepository people;
@@ -34,7 +36,7 @@ public class AdminActions {
         return audit.record(new AuditLog.AuditEntry(admin, Role.ADMIN.name(), action, target, AuditLog.Outcome.SUCCESS));
     }
 
-    public Mono<Views.Hospital> createHospital(CatalogueRepository.NewHospital hospital) {
+    public Mono<Views.Hospital> createHospital(NewHospital hospital) {
         return CurrentUser.get().flatMap(admin -> catalogue.createHospital(UUID.randomUUID(), hospital, clock.instant())
                 .flatMap(created -> audited(admin.id(), "HOSPITAL_CREATED", "hospital:" + created.id()).thenReturn(created))
                 .as(tx::transactional));

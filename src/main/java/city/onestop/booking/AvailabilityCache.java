@@ -1,7 +1,6 @@
 package city.onestop.booking;
 
 import city.onestop.platform.Page;
-import city.onestop.booking.persistence.Views;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;

@@ -1,14 +1,9 @@
 package city.onestop.booking;
 
 import city.onestop.citizen.PersonalData;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -20,15 +15,10 @@ import reactor.core.publisher.Mono;
 @Component
 class BookingPersonalData implements PersonalData {
 
-    record AppointmentRecord(UUID id, UUID patientId, UUID hospitalId, UUID departmentId, UUID doctorId, LocalDate visitDate,
-            Instant startsAt, String status, Instant createdAt) {}
+    private final BookingPersonalDataRepository repository;
 
-    record FamilyMemberRecord(UUID id, String name, String idNumberMasked, String relationship, Instant createdAt) {}
-
-    private final DatabaseClient db;
-
-    BookingPersonalData(DatabaseClient db) {
-        this.db = db;
+    BookingPersonalData(BookingPersonalDataRepository repository) {
+        this.repository = repository;
     }
 
     @Override
@@ -38,26 +28,7 @@ class BookingPersonalData implements PersonalData {
 
     @Override
     public Mono<Object> export(UUID citizenId) {
-        Mono<List<AppointmentRecord>> appointments = db.sql("""
-                        SELECT id, patient_id, hospital_id, department_id, doctor_id, visit_date, starts_at, status, created_at
-                        FROM appointments WHERE citizen_id = :c ORDER BY created_at, id LIMIT 10000""")
-                .bind("c", citizenId)
-                .map(r -> new AppointmentRecord(r.get("id", UUID.class), r.get("patient_id", UUID.class),
-                        r.get("hospital_id", UUID.class), r.get("department_id", UUID.class), r.get("doctor_id", UUID.class),
-                        r.get("visit_date", LocalDate.class), r.get("starts_at", OffsetDateTime.class).toInstant(),
-                        r.get("status", String.class), r.get("created_at", OffsetDateTime.class).toInstant()))
-                .all()
-                .collectList();
-        Mono<List<FamilyMemberRecord>> family = db.sql("""
-                        SELECT id, name, id_number, relationship, created_at FROM family_members WHERE citizen_id = :c
-                        ORDER BY created_at LIMIT 1000""")
-                .bind("c", citizenId)
-                .map(r -> new FamilyMemberRecord(r.get("id", UUID.class), r.get("name", String.class),
-                        mask(r.get("id_number", String.class)), r.get("relationship", String.class),
-                        r.get("created_at", OffsetDateTime.class).toInstant()))
-                .all()
-                .collectList();
-        return Mono.zip(appointments, family).map(t -> {
+        return Mono.zip(repository.listAppointments(citizenId), repository.listFamilyMembers(citizenId)).map(t -> {
             Map<String, Object> part = new LinkedHashMap<>();
             part.put("appointments", t.getT1());
             part.put("familyMembers", t.getT2());
@@ -67,13 +38,6 @@ class BookingPersonalData implements PersonalData {
 
     @Override
     public Mono<Void> erase(UUID citizenId) {
-        return db.sql("DELETE FROM family_members f WHERE f.citizen_id = :c "
-                        + "AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = f.id)")
-                .bind("c", citizenId)
-                .then();
-    }
-
-    private static String mask(String id) {
-        return id == null || id.length() < 8 ? "****" : id.substring(0, 4) + "*".repeat(id.length() - 8) + id.substring(id.length() - 4);
+        return repository.eraseUnnamedFamilyMembers(citizenId);
     }
 }

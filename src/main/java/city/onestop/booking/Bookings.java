@@ -1,8 +1,5 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.AppointmentRepository;
-import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Views;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.Idempotency;
 import city.onestop.platform.Outbox;

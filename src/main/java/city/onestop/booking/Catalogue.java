@@ -1,9 +1,5 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.CatalogueRepository;
-import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.SlotRepository;
-import city.onestop.booking.persistence.Views;
 import city.onestop.platform.Page;
 import java.time.Clock;
 import java.time.Instant;

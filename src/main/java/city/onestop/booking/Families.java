@@ -1,7 +1,5 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.PeopleRepository;
-import city.onestop.booking.persistence.Views;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;

@@ -1,9 +1,5 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.CatalogueRepository;
-import city.onestop.booking.persistence.ScheduleRepository;
-import city.onestop.booking.persistence.SlotRepository;
-import city.onestop.booking.persistence.Views;
 import city.onestop.platform.Outbox;
 import java.time.Clock;
 import java.time.Instant;

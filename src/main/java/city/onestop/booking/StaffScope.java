@@ -1,6 +1,5 @@
 package city.onestop.booking;
 
-import city.onestop.booking.persistence.PeopleRepository;
 import city.onestop.platform.AuditLog;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Role;

@@ -1,13 +1,12 @@
 package city.onestop.notification;
 
 import city.onestop.platform.CurrentUser;
+import city.onestop.platform.Keyset;
 import city.onestop.platform.ProblemException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,16 +38,11 @@ class NotificationController {
     @Operation(operationId = "listMyNotifications", summary = "My notifications, newest first")
     Mono<ItemPage> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int pageSize = limit == null ? 20 : Math.min(Math.max(limit, 1), 100);
-        Instant at = null;
-        UUID after = null;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-                at = Instant.parse(parts[0]);
-                after = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-            }
+        Keyset.Position position = Keyset.decode(cursor);
+        Instant at = position == null ? null : position.instant();
+        UUID after = position == null ? null : position.uuid();
+        if (position != null && at == null) {
+            throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
         }
         Instant beforeAt = at;
         UUID beforeId = after;
@@ -57,8 +51,7 @@ class NotificationController {
             String next = null;
             if (rows.size() > pageSize) {
                 NotificationStore.Notification last = items.get(pageSize - 1);
-                next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        (last.createdInstant() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+                next = Keyset.encode(last.createdInstant(), last.id());
             }
             return new ItemPage(items.stream().map(n -> new Item(n.id(), n.type(), n.title(), n.body(), n.createdAt(), n.readAt())).toList(), next);
         });

@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.NoTransactionException;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
@@ -27,9 +26,9 @@ class NotificationStore implements Notifications {
     private final Outbox outbox;
     private final TransactionalOperator tx;
 
-    NotificationStore(DatabaseClient db, Clock clock, NotificationHub hub, Outbox outbox, ReactiveTransactionManager transactions) {
+    NotificationStore(DatabaseClient db, Clock clock, NotificationHub hub, Outbox outbox, TransactionalOperator tx) {
         this.outbox = outbox;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.db = db;
         this.clock = clock;
         this.hub = hub;

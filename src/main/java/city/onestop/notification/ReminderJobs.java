@@ -14,7 +14,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -45,12 +44,12 @@ class ReminderJobs {
     private final Clock clock;
     private final ZoneId zone;
 
-    ReminderJobs(DatabaseClient db, ReactiveTransactionManager transactions, Notifications notifications, BillingSummaries billing,
+    ReminderJobs(DatabaseClient db, TransactionalOperator tx, Notifications notifications, BillingSummaries billing,
             UpcomingAppointments appointments, Clock clock, @Value("${onestop.notification.zone:Asia/Shanghai}") String zone,
             NotificationTexts texts) {
         this.texts = texts;
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.notifications = notifications;
         this.billing = billing;
         this.appointments = appointments;

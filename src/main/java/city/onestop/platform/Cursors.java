@@ -5,7 +5,8 @@ import java.util.Base64;
 
 /**
  * Opaque pagination cursors: the client gets {@code next}, passes it back as {@code ?cursor=}, and never
- * parses it. A cursor that was not made by us is a 400, not a 500.
+ * parses it. A cursor that was not made by us is a 400, not a 500. The encoding is {@link Keyset}'s alone (and
+ * {@link Page}'s, which encodes a Keyset position): modules page with {@link Keyset}, so there is one cursor format.
  */
 public final class Cursors {
 
@@ -14,23 +15,14 @@ public final class Cursors {
 
     private Cursors() {}
 
-    public static String encode(String position) {
+    static String encode(String position) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static String decode(String cursor) {
+    static String decode(String cursor) {
         try {
             return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
-        }
-    }
-
-    /** A cursor holding a long position (an id); 400 when it is not one. */
-    public static long decodeLong(String cursor) {
-        try {
-            return Long.parseLong(decode(cursor));
-        } catch (NumberFormatException e) {
             throw ProblemException.badRequest("INVALID_CURSOR", "The cursor is not one this API returned");
         }
     }

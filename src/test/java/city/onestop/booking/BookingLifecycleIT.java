@@ -4,7 +4,6 @@ import static city.onestop.booking.BookingFixture.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import city.onestop.IntegrationTest;
-import city.onestop.booking.persistence.BookingJobs;
 import city.onestop.platform.AccessTokens;
 import java.time.Clock;
 import java.time.Duration;

@@ -123,7 +123,8 @@ class AccountLinkController {
     @GetMapping("/link-requests")
     @Operation(operationId = "listLinkRequests", summary = "Requests to link accounts I hold, waiting for my approval")
     Mono<Map<String, List<ApprovalRequestView>>> linkRequests() {
-        return CurrentUser.get().flatMap(u -> links.listApprovalRequests(u.id()).collectList()).map(items -> Map.of("items", items));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.listApprovalRequests(u.id()).collectList()))
+                .map(items -> Map.of("items", items));
     }
 
     @PostMapping("/link-requests/{requestId}/approval")
@@ -143,7 +144,8 @@ class AccountLinkController {
     @GetMapping("/held-accounts")
     @Operation(operationId = "listHeldAccounts", summary = "Accounts I hold (my ID is the holder's) and who is linked to them")
     Mono<Map<String, List<HeldAccountView>>> held() {
-        return CurrentUser.get().flatMap(u -> links.listHeld(u.id()).collectList()).map(items -> Map.of("items", items));
+        return BillingProblems.mapped(CurrentUser.get().flatMap(u -> links.listHeld(u.id()).collectList()))
+                .map(items -> Map.of("items", items));
     }
 
     @DeleteMapping("/held-accounts/{accountId}/links/{citizenId}")

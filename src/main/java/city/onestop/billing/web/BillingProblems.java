@@ -14,7 +14,21 @@ import city.onestop.billing.BillingError.InvalidBatch;
 import city.onestop.billing.BillingError.InvalidChannel;
 import city.onestop.billing.BillingError.InvalidReading;
 import city.onestop.billing.BillingError.InvalidStatus;
+import city.onestop.billing.BillingError.InvalidLinkCode;
 import city.onestop.billing.BillingError.InvalidTariff;
+import city.onestop.billing.BillingError.LinkAccountNotFound;
+import city.onestop.billing.BillingError.LinkApprovalUnavailable;
+import city.onestop.billing.BillingError.LinkAttemptsLocked;
+import city.onestop.billing.BillingError.LinkCodeExpired;
+import city.onestop.billing.BillingError.LinkCodeInvalid;
+import city.onestop.billing.BillingError.LinkCodesExhausted;
+import city.onestop.billing.BillingError.LinkNotFound;
+import city.onestop.billing.BillingError.LinkRequestNotFound;
+import city.onestop.billing.BillingError.LinkSmsRejected;
+import city.onestop.billing.BillingError.LinkSmsUnavailable;
+import city.onestop.billing.BillingError.LinkVerificationClosed;
+import city.onestop.billing.BillingError.LinkVerificationNotFound;
+import city.onestop.billing.BillingError.LinkVerificationUnavailable;
 import city.onestop.billing.BillingError.NoTariffInForce;
 import city.onestop.billing.BillingError.NothingToPay;
 import city.onestop.billing.BillingError.PaymentInProgress;
@@ -29,7 +43,9 @@ import city.onestop.billing.BillingError.ReceiptNotFound;
 import city.onestop.billing.BillingError.RefundExceedsPayment;
 import city.onestop.billing.BillingError.RefundKeyReused;
 import city.onestop.platform.ProblemException;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -93,7 +109,55 @@ final class BillingProblems {
         if (e instanceof ProviderUnavailable) {
             return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "PROVIDER_UNAVAILABLE", "Payment provider unavailable", detail);
         }
+        ProblemException linking = linkingProblem(e, detail);
+        if (linking != null) return linking;
         throw new IllegalStateException("Unmapped billing error " + e.getClass().getName(), e);
+    }
+
+    /** Linking's codes (docs/billing.md, "Linking"), each with its own title; null for an error that is not linking's. */
+    private static @Nullable ProblemException linkingProblem(BillingError e, String detail) {
+        if (e instanceof LinkAccountNotFound) {
+            return new ProblemException(HttpStatus.NOT_FOUND, "ACCOUNT_NOT_FOUND", "Not found", detail);
+        }
+        if (e instanceof LinkVerificationNotFound) {
+            return new ProblemException(HttpStatus.NOT_FOUND, "LINK_VERIFICATION_NOT_FOUND", "Not found", detail);
+        }
+        if (e instanceof LinkRequestNotFound) {
+            return new ProblemException(HttpStatus.NOT_FOUND, "LINK_REQUEST_NOT_FOUND", "Not found", detail);
+        }
+        if (e instanceof LinkNotFound) {
+            return new ProblemException(HttpStatus.NOT_FOUND, "LINK_NOT_FOUND", "Not found", detail);
+        }
+        if (e instanceof InvalidLinkCode) {
+            return new ProblemException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Validation failed", detail,
+                    Map.of("errors", List.of(Map.of("field", "code", "message", "must be the 6 digits of the text message"))));
+        }
+        if (e instanceof LinkVerificationClosed) return conflict("LINK_VERIFICATION_CLOSED", detail);
+        if (e instanceof LinkCodeExpired) {
+            return new ProblemException(HttpStatus.GONE, "LINK_CODE_EXPIRED", "Code expired", detail);
+        }
+        if (e instanceof LinkCodeInvalid wrong) {
+            return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "LINK_CODE_INVALID", "Wrong code", detail,
+                    Map.of("remainingAttempts", wrong.remainingAttempts()));
+        }
+        if (e instanceof LinkAttemptsLocked locked) {
+            return ProblemException.tooManyRequests("LINK_ATTEMPTS_LOCKED", detail, locked.retryAfterSeconds());
+        }
+        if (e instanceof LinkCodesExhausted exhausted) {
+            return ProblemException.tooManyRequests("LINK_CODES_EXHAUSTED", detail, exhausted.retryAfterSeconds());
+        }
+        if (e instanceof LinkApprovalUnavailable) {
+            return unprocessable("LINK_APPROVAL_UNAVAILABLE", "Approval not possible", detail);
+        }
+        if (e instanceof LinkVerificationUnavailable) {
+            return unprocessable("LINK_VERIFICATION_UNAVAILABLE", "Verification not possible", detail);
+        }
+        if (e instanceof LinkSmsRejected) return unprocessable("SMS_REJECTED", "Code not sent", detail);
+        if (e instanceof LinkSmsUnavailable) {
+            return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "SMS_UNAVAILABLE", "Code not sent", detail,
+                    Map.of("retryAfterSeconds", 60L));
+        }
+        return null;
     }
 
     private static ProblemException badRequest(String code, String detail) {

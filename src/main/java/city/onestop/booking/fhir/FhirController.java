@@ -1,9 +1,7 @@
 package city.onestop.booking.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import city.onestop.booking.persistence.AppointmentRepository;
-import city.onestop.booking.persistence.PeopleRepository;
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.FhirReads;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
@@ -37,14 +35,12 @@ class FhirController {
 
     private final FhirContext fhir;
     private final FhirSlots slots;
-    private final AppointmentRepository appointments;
-    private final PeopleRepository people;
+    private final FhirReads reads;
 
-    FhirController(FhirContext fhir, FhirSlots slots, AppointmentRepository appointments, PeopleRepository people) {
+    FhirController(FhirContext fhir, FhirSlots slots, FhirReads reads) {
         this.fhir = fhir;
         this.slots = slots;
-        this.appointments = appointments;
-        this.people = people;
+        this.reads = reads;
     }
 
     @GetMapping(value = "/Slot", produces = {"application/fhir+json", "application/json"})
@@ -66,10 +62,7 @@ class FhirController {
     @Operation(operationId = "fhirReadAppointment", summary = "FHIR Appointment read, for the patient who booked it or staff of its hospital")
     Mono<ResponseEntity<String>> appointment(@PathVariable UUID id) {
         return CurrentUser.get()
-                .flatMap(user -> appointments.findForCitizen(user.id(), id)
-                        .switchIfEmpty(Mono.defer(() -> user.has(Role.HOSPITAL_STAFF)
-                                ? people.findStaffHospital(user.id()).flatMap(h -> appointments.findInHospital(h, id))
-                                : Mono.empty())))
+                .flatMap(user -> reads.findAppointment(user.id(), user.has(Role.HOSPITAL_STAFF), id))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Appointment", id.toString())))
                 .map(FhirMapper::appointment)
                 .flatMap(this::encode);

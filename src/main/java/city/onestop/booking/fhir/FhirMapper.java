@@ -1,6 +1,6 @@
 package city.onestop.booking.fhir;
 
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.Views;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.time.OffsetDateTime;
 import java.util.Date;

@@ -1,11 +1,11 @@
 package city.onestop.booking.fhir;
 
+import city.onestop.booking.FhirReads;
 import city.onestop.platform.ProblemException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
@@ -13,18 +13,17 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Slot;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** FHIR Slot search over booking's slots table. */
+/** FHIR Slot search: booking's slots ({@link FhirReads}) as a FHIR searchset Bundle. */
 @Component
 class FhirSlots {
 
-    private final DatabaseClient db;
+    private final FhirReads reads;
 
-    FhirSlots(DatabaseClient db) {
-        this.db = db;
+    FhirSlots(FhirReads reads) {
+        this.reads = reads;
     }
 
     /**
@@ -61,10 +60,7 @@ class FhirSlots {
     }
 
     Mono<Bundle> search(UUID scheduleId, List<StartBound> bounds, String selfUrl) {
-        return db.sql("SELECT h.zone FROM schedules s JOIN hospitals h ON h.id = s.hospital_id WHERE s.id = :id")
-                .bind("id", scheduleId)
-                .map(row -> ZoneId.of(row.get("zone", String.class)))
-                .one()
+        return reads.findScheduleZone(scheduleId)
                 .flatMap(zone -> {
                     Instant from = Instant.MIN;
                     Instant to = Instant.MAX;
@@ -77,24 +73,10 @@ class FhirSlots {
                             to = r[1];
                         }
                     }
-                    var spec = db.sql("SELECT s.id, s.schedule_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.open "
-                                    + "FROM slots s WHERE s.schedule_id = :id"
-                                    + (from == Instant.MIN ? "" : " AND s.starts_at >= :from")
-                                    + (to == Instant.MAX ? "" : " AND s.starts_at < :to")
-                                    + " ORDER BY s.starts_at, s.number")
-                            .bind("id", scheduleId);
-                    if (from != Instant.MIN) {
-                        spec = spec.bind("from", from.atOffset(ZoneOffset.UTC));
-                    }
-                    if (to != Instant.MAX) {
-                        spec = spec.bind("to", to.atOffset(ZoneOffset.UTC));
-                    }
-                    return spec.map(row -> slot(row.get("id", UUID.class), row.get("schedule_id", UUID.class),
-                                    row.get("starts_at", OffsetDateTime.class), row.get("ends_at", OffsetDateTime.class),
-                                    row.get("capacity", Integer.class), row.get("booked", Integer.class),
-                                    Boolean.TRUE.equals(row.get("open", Boolean.class)), zone))
-                            .all()
-                            .collectList();
+                    return reads.listSlots(scheduleId, from, to).map(rows -> rows.stream()
+                            .map(row -> slot(row.id(), row.scheduleId(), row.startsAt(), row.endsAt(), row.capacity(), row.booked(),
+                                    row.open(), zone))
+                            .toList());
                 })
                 .defaultIfEmpty(List.of())
                 .map(found -> {

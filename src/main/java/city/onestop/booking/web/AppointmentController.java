@@ -1,8 +1,8 @@
 package city.onestop.booking.web;
 
 import city.onestop.booking.Bookings;
-import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.Cursor;
+import city.onestop.booking.Views;
 import city.onestop.platform.Page;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.Idempotency;

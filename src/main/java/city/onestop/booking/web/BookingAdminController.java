@@ -1,8 +1,7 @@
 package city.onestop.booking.web;
 
 import city.onestop.booking.AdminActions;
-import city.onestop.booking.persistence.CatalogueRepository;
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.Views;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -57,7 +56,7 @@ class BookingAdminController {
             throw ProblemException.badRequest("INVALID_ZONE", "zone must be an IANA time zone such as Asia/Shanghai");
         }
         LocalTime releaseTime = request.releaseTime() == null ? LocalTime.of(7, 0) : Dates.time("releaseTime", request.releaseTime());
-        return admin.createHospital(new CatalogueRepository.NewHospital(request.name().trim(), request.address().trim(),
+        return admin.createHospital(new AdminActions.NewHospital(request.name().trim(), request.address().trim(),
                 request.lat(), request.lon(), request.level().trim(), request.phone(), zone,
                 request.releaseDaysAhead() == null ? 7 : request.releaseDaysAhead(), releaseTime,
                 request.cancelDeadlineDaysBefore() == null ? 0 : request.cancelDeadlineDaysBefore()));

@@ -1,7 +1,7 @@
 package city.onestop.booking.web;
 
 import city.onestop.booking.Families;
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.Views;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;

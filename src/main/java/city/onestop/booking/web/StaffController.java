@@ -2,8 +2,8 @@ package city.onestop.booking.web;
 
 import city.onestop.booking.Schedules;
 import city.onestop.booking.StaffActions;
-import city.onestop.booking.persistence.Cursor;
-import city.onestop.booking.persistence.Views;
+import city.onestop.booking.Cursor;
+import city.onestop.booking.Views;
 import city.onestop.platform.Page;
 import city.onestop.platform.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;

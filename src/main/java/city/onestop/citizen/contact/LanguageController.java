@@ -1,8 +1,6 @@
 package city.onestop.citizen.contact;
 
 import city.onestop.platform.CurrentUser;
-import city.onestop.platform.ProblemException;
-import city.onestop.platform.Texts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.NotNull;
@@ -17,10 +15,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Me", description = "The signed-in citizen")
 class LanguageController {
 
-    private final ContactStore store;
+    private final Languages languages;
 
-    LanguageController(ContactStore store) {
-        this.store = store;
+    LanguageController(Languages languages) {
+        this.languages = languages;
     }
 
     record Language(@NotNull String language) {}
@@ -28,19 +26,12 @@ class LanguageController {
     @GetMapping(path = "/api/v1/me/language", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getMyLanguage", summary = "My language for notifications: zh-CN (default) or en")
     Mono<Language> get() {
-        return CurrentUser.get().flatMap(u -> store.findContact(u.id()))
-                .map(c -> new Language(c.language()))
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Citizen", "me")));
+        return CurrentUser.get().flatMap(u -> languages.getLanguage(u.id())).map(Language::new);
     }
 
     @PutMapping(path = "/api/v1/me/language", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "setMyLanguage", summary = "Choose my language for notifications: zh-CN or en; 400 INVALID_LANGUAGE otherwise")
     Mono<Language> set(@RequestBody Language body) {
-        if (!Texts.isSupported(body.language())) {
-            return Mono.error(ProblemException.badRequest("INVALID_LANGUAGE", "language must be one of zh-CN, en"));
-        }
-        return CurrentUser.get().flatMap(u -> store.setLanguage(u.id(), body.language()))
-                .map(Language::new)
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("Citizen", "me")));
+        return CurrentUser.get().flatMap(u -> languages.setLanguage(u.id(), body.language())).map(Language::new);
     }
 }

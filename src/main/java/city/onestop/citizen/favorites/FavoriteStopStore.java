@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** The {@code citizen_favorite_stops} table. */
@@ -28,12 +27,10 @@ class FavoriteStopStore implements FavoriteStops {
 
     private final DatabaseClient db;
     private final Clock clock;
-    private final TransactionalOperator tx;
 
-    FavoriteStopStore(DatabaseClient db, Clock clock, TransactionalOperator tx) {
+    FavoriteStopStore(DatabaseClient db, Clock clock) {
         this.db = db;
         this.clock = clock;
-        this.tx = tx;
     }
 
     @Override
@@ -51,7 +48,8 @@ class FavoriteStopStore implements FavoriteStops {
 
     /**
      * Adds a favourite. The limit is checked by the insert itself under a per-citizen transaction-scoped advisory lock,
-     * so twenty concurrent PUTs of different stops cannot overshoot it (a plain count-then-insert could).
+     * so twenty concurrent PUTs of different stops cannot overshoot it (a plain count-then-insert could). Run it in
+     * a transaction (the lock is the transaction's): {@link Favorites#add} does.
      */
     Mono<Added> add(UUID citizenId, String stopId) {
         return db.sql("SELECT pg_advisory_xact_lock(hashtextextended('citizen-favorites:' || :c::text, 0))")
@@ -76,8 +74,7 @@ class FavoriteStopStore implements FavoriteStops {
                         .fetch()
                         .first()
                         .map(x -> Added.ALREADY)
-                        .defaultIfEmpty(Added.LIMIT))
-                .as(tx::transactional);
+                        .defaultIfEmpty(Added.LIMIT));
     }
 
     Mono<Boolean> remove(UUID citizenId, String stopId) {
@@ -87,5 +84,10 @@ class FavoriteStopStore implements FavoriteStops {
                 .fetch()
                 .rowsUpdated()
                 .map(n -> n > 0);
+    }
+
+    /** Deletes all the citizen's favourites (erasure). */
+    Mono<Void> removeAll(UUID citizenId) {
+        return db.sql("DELETE FROM citizen_favorite_stops WHERE citizen_id = :c").bind("c", citizenId).then();
     }
 }

@@ -1,8 +1,6 @@
 package city.onestop.citizen.favorites;
 
 import city.onestop.platform.CurrentUser;
-import city.onestop.platform.ProblemException;
-import city.onestop.transit.StopBoards;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.OffsetDateTime;
@@ -23,12 +21,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Favourites", description = "My favourite transit stops")
 class FavoritesController {
 
-    private final FavoriteStopStore store;
-    private final StopBoards boards;
+    private final Favorites favorites;
 
-    FavoritesController(FavoriteStopStore store, StopBoards boards) {
-        this.store = store;
-        this.boards = boards;
+    FavoritesController(Favorites favorites) {
+        this.favorites = favorites;
     }
 
     record FavoriteStop(String stopId, OffsetDateTime addedAt) {}
@@ -38,35 +34,22 @@ class FavoritesController {
     @GetMapping
     @Operation(operationId = "listFavoriteStops", summary = "My favourite stops, oldest first (at most 20, so not paginated)")
     Mono<FavoriteStopList> list() {
-        return CurrentUser.get().flatMap(u -> store.list(u.id()))
+        return CurrentUser.get().flatMap(u -> favorites.list(u.id()))
                 .map(l -> new FavoriteStopList(l.stream().map(f -> new FavoriteStop(f.stopId(), f.createdAt())).toList()));
     }
 
     @PutMapping("/{stopId}")
     @Operation(operationId = "addFavoriteStop", summary = "Add a stop to my favourites: 201 when added, 200 when already there; 404 unknown stop, 409 FAVORITES_LIMIT at 20")
     Mono<ResponseEntity<FavoriteStop>> add(@PathVariable String stopId) {
-        if (stopId.length() > 200) {
-            return Mono.error(ProblemException.badRequest("INVALID_STOP_ID", "stopId is at most 200 characters"));
-        }
-        return CurrentUser.get().flatMap(u -> boards.stopExists(stopId)
-                .flatMap(exists -> exists ? store.add(u.id(), stopId)
-                        : Mono.error(ProblemException.notFound("Stop", stopId)))
-                .flatMap(added -> switch (added) {
-                    case LIMIT -> Mono.error(ProblemException.conflict("FAVORITES_LIMIT",
-                            "At most " + FavoriteStopStore.MAX + " favourite stops; remove one first"));
-                    case ADDED, ALREADY -> store.list(u.id()).map(l -> {
-                        var f = l.stream().filter(x -> x.stopId().equals(stopId)).findFirst().orElseThrow();
-                        return ResponseEntity.status(added == FavoriteStopStore.Added.ADDED ? HttpStatus.CREATED : HttpStatus.OK)
-                                .body(new FavoriteStop(f.stopId(), f.createdAt()));
-                    });
-                }));
+        return CurrentUser.get().flatMap(u -> favorites.add(u.id(), stopId))
+                .map(added -> ResponseEntity.status(added.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                        .body(new FavoriteStop(added.favorite().stopId(), added.favorite().createdAt())));
     }
 
     @DeleteMapping("/{stopId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "removeFavoriteStop", summary = "Remove a stop from my favourites (404 when it is not one)")
     Mono<Void> remove(@PathVariable String stopId) {
-        return CurrentUser.get().flatMap(u -> store.remove(u.id(), stopId))
-                .flatMap(removed -> removed ? Mono.<Void>empty() : Mono.error(ProblemException.notFound("Favourite stop", stopId)));
+        return CurrentUser.get().flatMap(u -> favorites.remove(u.id(), stopId));
     }
 }

@@ -2,7 +2,6 @@ package city.onestop.citizen.favorites;
 
 import city.onestop.citizen.PersonalData;
 import java.util.UUID;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -11,11 +10,9 @@ import reactor.core.publisher.Mono;
 class FavoritesPersonalData implements PersonalData {
 
     private final FavoriteStopStore store;
-    private final DatabaseClient db;
 
-    FavoritesPersonalData(FavoriteStopStore store, DatabaseClient db) {
+    FavoritesPersonalData(FavoriteStopStore store) {
         this.store = store;
-        this.db = db;
     }
 
     @Override
@@ -30,6 +27,6 @@ class FavoritesPersonalData implements PersonalData {
 
     @Override
     public Mono<Void> erase(UUID citizenId) {
-        return db.sql("DELETE FROM citizen_favorite_stops WHERE citizen_id = :c").bind("c", citizenId).then();
+        return store.removeAll(citizenId);
     }
 }

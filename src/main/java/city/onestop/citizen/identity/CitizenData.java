@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -43,12 +42,11 @@ public class CitizenData {
     private final AuditTrail trail;
     private final AuditLog audit;
     private final RateLimiter limiter;
-    private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Clock clock;
 
     CitizenData(Registrations accounts, CitizenRepository citizens, PasswordHasher passwords, List<PersonalData> modules,
-            AuditTrail trail, AuditLog audit, RateLimiter limiter, DatabaseClient db, TransactionalOperator tx,
+            AuditTrail trail, AuditLog audit, RateLimiter limiter, TransactionalOperator tx,
             Clock clock) {
         this.accounts = accounts;
         this.citizens = citizens;
@@ -57,7 +55,6 @@ public class CitizenData {
         this.trail = trail;
         this.audit = audit;
         this.limiter = limiter;
-        this.db = db;
         this.tx = tx;
         this.clock = clock;
     }
@@ -98,7 +95,7 @@ public class CitizenData {
                         : Flux.fromIterable(modules).concatMap(m -> m.erase(citizenId)).then()
                                 .then(audit.record(new AuditEntry(citizenId, Role.CITIZEN.name(), "CITIZEN_ERASED",
                                         "citizen:" + citizenId, Outcome.SUCCESS)))
-                                .then(db.sql("DELETE FROM citizen WHERE id = :id").bind("id", citizenId).then())
+                                .then(citizens.delete(citizenId))
                                 .as(tx::transactional)
                                 .doOnSuccess(x -> log.info("Citizen {} erased at {}", citizenId, now)));
     }

@@ -139,4 +139,31 @@ public abstract class CitizenError extends RuntimeException {
             super("ADMIN_NOT_ERASABLE", "An administrator's account cannot erase itself; another administrator removes the role first");
         }
     }
+
+    // ---------------------------------------------------------------- language and favourite stops (contact/, favorites/)
+
+    /** Something of the signed-in citizen's that is not there, answered as the platform's {@code NOT_FOUND}. */
+    public static final class NotFound extends CitizenError {
+        public NotFound(String what, String id) {
+            super("NOT_FOUND", what + " " + id + " does not exist");
+        }
+    }
+
+    public static final class InvalidLanguage extends CitizenError {
+        public InvalidLanguage() {
+            super("INVALID_LANGUAGE", "language must be one of zh-CN, en");
+        }
+    }
+
+    public static final class InvalidStopId extends CitizenError {
+        public InvalidStopId() {
+            super("INVALID_STOP_ID", "stopId is at most 200 characters");
+        }
+    }
+
+    public static final class FavoritesLimit extends CitizenError {
+        public FavoritesLimit(int max) {
+            super("FAVORITES_LIMIT", "At most " + max + " favourite stops; remove one first");
+        }
+    }
 }

@@ -171,6 +171,11 @@ class CitizenRepository {
                 .map(found -> found > 0);
     }
 
+    /** Deletes the citizen row (erasure); its sessions and codes go with it (foreign keys). */
+    Mono<Void> delete(UUID id) {
+        return db.sql("DELETE FROM citizen WHERE id = :id").bind("id", id).then();
+    }
+
     private static String[] names(Set<Role> roles) {
         return roles.stream().map(Role::name).sorted().toArray(String[]::new);
     }

@@ -39,7 +39,11 @@ class CitizenProblems implements WebExceptionHandler {
             Map.entry(CitizenError.PasswordResetCodeInvalid.class, new Answer(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid code")),
             Map.entry(CitizenError.ErasureLocked.class, TOO_MANY),
             Map.entry(CitizenError.PasswordIncorrect.class, new Answer(HttpStatus.FORBIDDEN, "Password incorrect")),
-            Map.entry(CitizenError.AdminNotErasable.class, new Answer(HttpStatus.CONFLICT, "Conflict")));
+            Map.entry(CitizenError.AdminNotErasable.class, new Answer(HttpStatus.CONFLICT, "Conflict")),
+            Map.entry(CitizenError.NotFound.class, new Answer(HttpStatus.NOT_FOUND, "Not found")),
+            Map.entry(CitizenError.InvalidLanguage.class, new Answer(HttpStatus.BAD_REQUEST, "Bad request")),
+            Map.entry(CitizenError.InvalidStopId.class, new Answer(HttpStatus.BAD_REQUEST, "Bad request")),
+            Map.entry(CitizenError.FavoritesLimit.class, new Answer(HttpStatus.CONFLICT, "Conflict")));
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {

@@ -6,7 +6,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -22,9 +21,9 @@ class DeliveryStore {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
 
-    DeliveryStore(DatabaseClient db, ReactiveTransactionManager transactions) {
+    DeliveryStore(DatabaseClient db, TransactionalOperator tx) {
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
     }
 
     /** Starts (or finds) the delivery; emits its status: PENDING means "still to send". */

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,12 +41,12 @@ class WatchJob {
     private final Texts texts;
     private final CitizenContacts contacts;
 
-    WatchJob(DatabaseClient db, ReactiveTransactionManager transactions, WatchStore store, StopBoards boards,
+    WatchJob(DatabaseClient db, TransactionalOperator tx, WatchStore store, StopBoards boards,
             Notifications notifications, Clock clock, Texts texts, CitizenContacts contacts) {
         this.texts = texts;
         this.contacts = contacts;
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
+        this.tx = tx;
         this.store = store;
         this.boards = boards;
         this.notifications = notifications;

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -34,11 +33,11 @@ public class Attachments {
     private final TransactionalOperator tx;
     private final Clock clock;
 
-    Attachments(DatabaseClient db, CaseStore store, AuditLog audit, ReactiveTransactionManager txManager, Clock clock) {
+    Attachments(DatabaseClient db, CaseStore store, AuditLog audit, TransactionalOperator tx, Clock clock) {
         this.db = db;
         this.store = store;
         this.audit = audit;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 

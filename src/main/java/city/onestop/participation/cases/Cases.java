@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -84,7 +83,7 @@ public class Cases {
     private final HotlineEndpoint hotline;
 
     Cases(HotlineEndpoint hotline, CaseStore store, Departments departments, Routing routing, CalendarStore calendars, Idempotency idempotency,
-            RateLimiter rateLimiter, AuditLog audit, Outbox outbox, ReactiveTransactionManager txManager,
+            RateLimiter rateLimiter, AuditLog audit, Outbox outbox, TransactionalOperator tx,
             ParticipationProperties properties, Clock clock) {
         this.hotline = hotline;
         this.store = store;
@@ -95,7 +94,7 @@ public class Cases {
         this.rateLimiter = rateLimiter;
         this.audit = audit;
         this.outbox = outbox;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.properties = properties;
         this.clock = clock;
     }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -45,13 +44,13 @@ class Escalation {
     private final Clock clock;
 
     Escalation(DatabaseClient db, CaseStore store, Departments departments, AuditLog audit, Outbox outbox,
-            ReactiveTransactionManager txManager, Clock clock) {
+            TransactionalOperator tx, Clock clock) {
         this.db = db;
         this.store = store;
         this.departments = departments;
         this.audit = audit;
         this.outbox = outbox;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 

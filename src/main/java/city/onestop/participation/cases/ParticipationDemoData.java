@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,13 +50,13 @@ class ParticipationDemoData {
     private final Clock clock;
 
     ParticipationDemoData(DatabaseClient db, CaseStore store, Departments departments, CalendarStore calendars,
-            ParticipationProperties properties, ReactiveTransactionManager txManager, Clock clock) {
+            ParticipationProperties properties, TransactionalOperator tx, Clock clock) {
         this.db = db;
         this.store = store;
         this.departments = departments;
         this.calendars = calendars;
         this.properties = properties;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 

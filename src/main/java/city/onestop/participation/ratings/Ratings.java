@@ -19,7 +19,6 @@ import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -56,14 +55,14 @@ public class Ratings {
     private final Clock clock;
 
     Ratings(DatabaseClient db, Cases cases, Departments departments, BillingFacts billing, BookingFacts booking, AuditLog audit,
-            ReactiveTransactionManager txManager, Clock clock) {
+            TransactionalOperator tx, Clock clock) {
         this.db = db;
         this.cases = cases;
         this.departments = departments;
         this.billing = billing;
         this.booking = booking;
         this.audit = audit;
-        this.tx = TransactionalOperator.create(txManager);
+        this.tx = tx;
         this.clock = clock;
     }
 

@@ -1,7 +1,6 @@
 package city.onestop.participation.web;
 
-import city.onestop.participation.cases.Departments;
-import city.onestop.platform.AuditLog;
+import city.onestop.participation.cases.DepartmentStaff;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
@@ -10,11 +9,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.time.Clock;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -30,16 +26,10 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Participation admin", description = "Department staff (admin)")
 class AdminParticipationController {
 
-    private final Departments departments;
-    private final AuditLog audit;
-    private final TransactionalOperator tx;
-    private final Clock clock;
+    private final DepartmentStaff staff;
 
-    AdminParticipationController(Departments departments, AuditLog audit, ReactiveTransactionManager txManager, Clock clock) {
-        this.departments = departments;
-        this.audit = audit;
-        this.tx = TransactionalOperator.create(txManager);
-        this.clock = clock;
+    AdminParticipationController(DepartmentStaff staff) {
+        this.staff = staff;
     }
 
     record StaffBody(@NotNull @Pattern(regexp = "HANDLER|SUPERVISOR") String role) {}
@@ -48,22 +38,16 @@ class AdminParticipationController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "adminSetCaseStaff", summary = "Make a citizen staff of a department, as HANDLER or SUPERVISOR")
     Mono<Void> put(@PathVariable UUID departmentId, @PathVariable UUID citizenId, @Valid @RequestBody StaffBody body) {
-        return admin().flatMap(user -> departments.addStaff(departmentId, citizenId, body.role(), clock.instant())
-                .flatMap(ok -> ok ? audit.record(new AuditLog.AuditEntry(user.id(), Role.ADMIN.name(), "CASE_STAFF_SET",
-                                "department:" + departmentId + " citizen:" + citizenId + " role:" + body.role(), AuditLog.Outcome.SUCCESS))
-                        : Mono.error(ProblemException.notFound("Department", departmentId.toString())))
-                .as(tx::transactional));
+        return admin().flatMap(user -> staff.setStaff(user.id(), departmentId, citizenId, body.role()))
+                .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(ProblemException.notFound("Department", departmentId.toString())));
     }
 
     @DeleteMapping
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(operationId = "adminRemoveCaseStaff", summary = "Remove a citizen from a department's staff")
     Mono<Void> delete(@PathVariable UUID departmentId, @PathVariable UUID citizenId) {
-        return admin().flatMap(user -> departments.removeStaff(departmentId, citizenId)
-                .flatMap(ok -> ok ? audit.record(new AuditLog.AuditEntry(user.id(), Role.ADMIN.name(), "CASE_STAFF_REMOVED",
-                                "department:" + departmentId + " citizen:" + citizenId, AuditLog.Outcome.SUCCESS))
-                        : Mono.error(ProblemException.notFound("Staff member", citizenId.toString())))
-                .as(tx::transactional));
+        return admin().flatMap(user -> staff.removeStaff(user.id(), departmentId, citizenId))
+                .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(ProblemException.notFound("Staff member", citizenId.toString())));
     }
 
     private static Mono<CurrentUser> admin() {

@@ -1,7 +1,7 @@
 package city.onestop.participation.web;
 
 import city.onestop.participation.cases.CalendarStore;
-import city.onestop.platform.AuditLog;
+import city.onestop.participation.cases.Calendars;
 import city.onestop.platform.CurrentUser;
 import city.onestop.platform.ProblemException;
 import city.onestop.platform.Role;
@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -34,14 +32,10 @@ class CalendarController {
 
     static final int MAX_DAYS = 60;
 
-    private final CalendarStore calendars;
-    private final AuditLog audit;
-    private final TransactionalOperator tx;
+    private final Calendars calendars;
 
-    CalendarController(CalendarStore calendars, AuditLog audit, ReactiveTransactionManager transactions) {
+    CalendarController(Calendars calendars) {
         this.calendars = calendars;
-        this.audit = audit;
-        this.tx = TransactionalOperator.create(transactions);
     }
 
     record DayBody(LocalDate date, String kind, String name) {}
@@ -53,7 +47,7 @@ class CalendarController {
             summary = "A year's public holidays (HOLIDAY) and weekend days worked in exchange (WORKDAY); 404 when not loaded "
                     + "(deadlines in that year then count Monday to Friday)")
     Mono<CalendarStore.Year> get(@PathVariable int year) {
-        return calendars.year(year).switchIfEmpty(Mono.error(() -> ProblemException.notFound("Calendar year", Integer.toString(year))));
+        return calendars.findYear(year).switchIfEmpty(Mono.error(() -> ProblemException.notFound("Calendar year", Integer.toString(year))));
     }
 
     @PutMapping("/api/v1/admin/participation/calendar/{year}")
@@ -64,15 +58,7 @@ class CalendarController {
         return CurrentUser.get()
                 .flatMap(u -> u.has(Role.ADMIN) ? Mono.just(u)
                         : Mono.error(new ProblemException(HttpStatus.FORBIDDEN, "FORBIDDEN", "Forbidden", "Admins only")))
-                .flatMap(u -> {
-                    CalendarStore.Year checked = check(year, body);
-                    return calendars.replaceYear(checked)
-                            .then(audit.record(new AuditLog.AuditEntry(u.id(), Role.ADMIN.name(), "CASE_CALENDAR_SET",
-                                    "calendar:" + year + " days:" + checked.days().size(), AuditLog.Outcome.SUCCESS)))
-                            .as(tx::transactional)
-                            .then(Mono.fromRunnable(calendars::forget))
-                            .then(calendars.year(year));
-                });
+                .flatMap(u -> calendars.replaceYear(u.id(), check(year, body)));
     }
 
     /** Checked by hand, so every mistake of the list is named at once. */

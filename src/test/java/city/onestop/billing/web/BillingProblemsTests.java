@@ -46,7 +46,22 @@ class BillingProblemsTests {
             new Expected(new BillingError.NoTariffInForce(Utility.WATER, "2026-10"), 422, "NO_TARIFF_IN_FORCE", "No tariff in force"),
             new Expected(new BillingError.InvalidStatus("ACTIVE, PAID"), 400, "INVALID_STATUS", "Bad request"),
             new Expected(new BillingError.BillNotCancellable("PAID"), 409, "BILL_NOT_CANCELLABLE", "Conflict"),
-            new Expected(new BillingError.InvalidTariff("bands"), 400, "INVALID_TARIFF", "Invalid tariff"));
+            new Expected(new BillingError.InvalidTariff("bands"), 400, "INVALID_TARIFF", "Invalid tariff"),
+            new Expected(new BillingError.LinkAccountNotFound(Utility.WATER), 404, "ACCOUNT_NOT_FOUND", "Not found"),
+            new Expected(new BillingError.InvalidLinkCode(), 400, "VALIDATION_FAILED", "Validation failed"),
+            new Expected(new BillingError.LinkVerificationNotFound(ID), 404, "LINK_VERIFICATION_NOT_FOUND", "Not found"),
+            new Expected(new BillingError.LinkVerificationClosed("confirmed"), 409, "LINK_VERIFICATION_CLOSED", "Conflict"),
+            new Expected(new BillingError.LinkCodeExpired(), 410, "LINK_CODE_EXPIRED", "Code expired"),
+            new Expected(new BillingError.LinkCodeInvalid(4), 422, "LINK_CODE_INVALID", "Wrong code"),
+            new Expected(new BillingError.LinkAttemptsLocked(3600), 429, "LINK_ATTEMPTS_LOCKED", "Too many requests"),
+            new Expected(new BillingError.LinkCodesExhausted(3600), 429, "LINK_CODES_EXHAUSTED", "Too many requests"),
+            new Expected(new BillingError.LinkApprovalUnavailable(), 422, "LINK_APPROVAL_UNAVAILABLE", "Approval not possible"),
+            new Expected(new BillingError.LinkVerificationUnavailable(), 422, "LINK_VERIFICATION_UNAVAILABLE",
+                    "Verification not possible"),
+            new Expected(new BillingError.LinkSmsRejected(), 422, "SMS_REJECTED", "Code not sent"),
+            new Expected(new BillingError.LinkSmsUnavailable(), 503, "SMS_UNAVAILABLE", "Code not sent"),
+            new Expected(new BillingError.LinkRequestNotFound(ID), 404, "LINK_REQUEST_NOT_FOUND", "Not found"),
+            new Expected(new BillingError.LinkNotFound(ID, ID), 404, "LINK_NOT_FOUND", "Not found"));
 
     @Test
     void everyDomainErrorIsMapped() {
@@ -86,5 +101,16 @@ class BillingProblemsTests {
     void anAmountMismatchNamesTheTotal() {
         assertThat(new BillingError.AmountMismatch(6883).getMessage()).isEqualTo(
                 "The amount must be the bill total 68.83 (partial payments are not supported); send {} to pay the full amount");
+    }
+
+    @Test
+    void linkingAnswersCarryTheirMembers() {
+        assertThat(BillingProblems.problem(new BillingError.LinkCodeInvalid(0)).getMessage())
+                .isEqualTo("The code is wrong; request a new one");
+        assertThat(BillingProblems.problem(new BillingError.LinkCodeInvalid(2)).extra()).isEqualTo(Map.of("remainingAttempts", 2));
+        assertThat(BillingProblems.problem(new BillingError.LinkAttemptsLocked(90)).extra()).isEqualTo(Map.of("retryAfterSeconds", 90L));
+        assertThat(BillingProblems.problem(new BillingError.LinkSmsUnavailable()).extra()).isEqualTo(Map.of("retryAfterSeconds", 60L));
+        assertThat(BillingProblems.problem(new BillingError.InvalidLinkCode()).extra()).isEqualTo(Map.of("errors",
+                List.of(Map.of("field", "code", "message", "must be the 6 digits of the text message"))));
     }
 }

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import city.onestop.platform.Page;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
 
 /** Sessions (schedules) and the numbered slots they are split into: the timetable, opening a session, suspending one (停诊). */
 @Component
-public class ScheduleRepository {
+class ScheduleRepository {
 
     private final DatabaseClient db;
 

@@ -1,7 +1,5 @@
-package city.onestop.booking.demo;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
-import city.onestop.booking.persistence.ScheduleRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -13,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,11 +43,11 @@ class BookingDemoData {
                     new Dept("General Practice", "全科", List.of(new Doc("Dr. Chen Jing", "陈静", "主治医师", "家庭医学", 1000))),
                     new Dept("Dermatology", "皮肤科", List.of(new Doc("Dr. Zhao Min", "赵敏", "主任医师", "湿疹", 4000))))));
 
-    private final DatabaseClient db;
+    private final DemoDataRepository db;
     private final ScheduleRepository catalog;
     private final Clock clock;
 
-    BookingDemoData(DatabaseClient db, ScheduleRepository catalog, Clock clock) {
+    BookingDemoData(DemoDataRepository db, ScheduleRepository catalog, Clock clock) {
         this.db = db;
         this.catalog = catalog;
         this.clock = clock;
@@ -72,18 +69,7 @@ class BookingDemoData {
 
     private Mono<Void> hospital(Hosp h) {
         UUID hospitalId = id(h.key());
-        Mono<Void> row = db.sql("""
-                        INSERT INTO hospitals (id, name, address, lat, lon, level, phone, created_at)
-                        VALUES (:id, :name, :address, :lat, :lon, :level, :phone, now())
-                        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address""")
-                .bind("id", hospitalId)
-                .bind("name", h.name())
-                .bind("address", h.address())
-                .bind("lat", h.lat())
-                .bind("lon", h.lon())
-                .bind("level", h.level())
-                .bind("phone", h.phone())
-                .then();
+        Mono<Void> row = db.upsertHospital(hospitalId, h.name(), h.address(), h.lat(), h.lon(), h.level(), h.phone());
         return row.then(catalog.timetable(hospitalId)).flatMap(timetable -> Flux.fromIterable(h.departments())
                 .concatMap(d -> department(hospitalId, h, d, timetable))
                 .then());
@@ -91,27 +77,12 @@ class BookingDemoData {
 
     private Mono<Void> department(UUID hospitalId, Hosp h, Dept d, ScheduleRepository.Timetable timetable) {
         UUID departmentId = id(h.key(), d.key());
-        Mono<Void> row = db.sql("INSERT INTO departments (id, hospital_id, name) VALUES (:id, :hospital, :name) "
-                        + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name")
-                .bind("id", departmentId)
-                .bind("hospital", hospitalId)
-                .bind("name", d.name())
-                .then();
+        Mono<Void> row = db.upsertDepartment(departmentId, hospitalId, d.name());
         LocalDate today = LocalDate.ofInstant(clock.instant(), timetable.zone());
         return row.thenMany(Flux.fromIterable(d.doctors())).concatMap(doc -> {
             UUID doctorId = id(h.key(), d.key(), doc.key());
-            Mono<Void> doctorRow = db.sql("""
-                            INSERT INTO doctors (id, hospital_id, department_id, name, title, specialty, registration_fee_fen)
-                            VALUES (:id, :hospital, :department, :name, :title, :specialty, :fee)
-                            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, title = EXCLUDED.title, specialty = EXCLUDED.specialty""")
-                    .bind("id", doctorId)
-                    .bind("hospital", hospitalId)
-                    .bind("department", departmentId)
-                    .bind("name", doc.name())
-                    .bind("title", doc.title())
-                    .bind("specialty", doc.specialty())
-                    .bind("fee", doc.feeFen())
-                    .then();
+            Mono<Void> doctorRow = db.upsertDoctor(doctorId, hospitalId, departmentId, doc.name(), doc.title(), doc.specialty(),
+                    doc.feeFen());
             return doctorRow.thenMany(Flux.range(0, 8)).concatMap(day -> Flux.just("MORNING", "AFTERNOON").concatMap(period -> {
                 boolean morning = period.equals("MORNING");
                 var schedule = new ScheduleRepository.NewSchedule(doctorId, today.plusDays(day), period,

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +20,7 @@ import reactor.core.publisher.Mono;
  * trigger (see V5_1__booking_core.sql). Methods join the caller's transaction when there is one.
  */
 @Component
-public class AppointmentRepository {
+class AppointmentRepository {
 
     public static final Set<String> ACTIVE = Set.of("PENDING", "BOOKED", "ARRIVED", "CHECKED_IN");
 

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.UpcomingAppointments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +15,12 @@ import reactor.core.publisher.Mono;
 
 /** {@link UpcomingAppointments} from the {@code appointments} table (index {@code appointments_citizen}). */
 @Component
-class UpcomingAppointmentQueries implements UpcomingAppointments {
+class UpcomingAppointmentRepository implements UpcomingAppointments {
 
     private final DatabaseClient db;
     private final Clock clock;
 
-    UpcomingAppointmentQueries(DatabaseClient db, Clock clock) {
+    UpcomingAppointmentRepository(DatabaseClient db, Clock clock) {
         this.db = db;
         this.clock = clock;
     }

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import city.onestop.platform.Page;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
 
 /** Slots as a read model (which department or doctor a query is about, sessions with free places) and the capacity write. */
 @Component
-public class SlotRepository {
+class SlotRepository {
 
     private final DatabaseClient db;
 

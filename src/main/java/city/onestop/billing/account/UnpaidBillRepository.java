@@ -12,13 +12,13 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** {@link BillingSummaries} from the bills of the citizen's linked accounts (index {@code billing_account_links_citizen}). */
+/** {@link BillingSummaries} from the bills of the citizen's linked accounts (index {@code billing_account_links_citizen}): statements only. */
 @Component
-class UnpaidBillQueries implements BillingSummaries {
+class UnpaidBillRepository implements BillingSummaries {
 
     private final DatabaseClient db;
 
-    UnpaidBillQueries(DatabaseClient db) {
+    UnpaidBillRepository(DatabaseClient db) {
         this.db = db;
     }
 
@@ -55,7 +55,7 @@ class UnpaidBillQueries implements BillingSummaries {
                         LIMIT :limit""")
                 .bind("citizen", citizenId)
                 .bind("limit", Math.max(1, Math.min(limit, 100)))
-                .map(UnpaidBillQueries::bill)
+                .map(UnpaidBillRepository::bill)
                 .all()
                 .collectList();
     }

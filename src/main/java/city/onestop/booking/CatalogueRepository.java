@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import city.onestop.platform.Page;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
 
 /** The catalogue: hospitals, their departments and doctors (created by administrators and staff, read by everyone). */
 @Component
-public class CatalogueRepository {
+class CatalogueRepository {
 
     private final DatabaseClient db;
 
@@ -27,10 +26,7 @@ public class CatalogueRepository {
         this.db = db;
     }
 
-    public record NewHospital(String name, String address, Double lat, Double lon, String level, String phone, String zone,
-            int releaseDaysAhead, LocalTime releaseTime, int cancelDeadlineDaysBefore) {}
-
-    public Mono<Views.Hospital> createHospital(UUID id, NewHospital h, Instant now) {
+    public Mono<Views.Hospital> createHospital(UUID id, AdminActions.NewHospital h, Instant now) {
         var spec = db.sql("""
                         INSERT INTO hospitals (id, name, address, lat, lon, level, phone, zone, release_days_ahead, release_time,
                             cancel_deadline_days_before, created_at)

@@ -1,8 +1,7 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
 import city.onestop.platform.Cursors;
 import city.onestop.platform.Keyset;
-import city.onestop.booking.BookingError;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import city.onestop.platform.Keyset;
 import city.onestop.platform.Page;
 import java.util.List;

@@ -1,17 +1,14 @@
-package city.onestop.booking.demo;
+package city.onestop.booking;
 
-import city.onestop.booking.Bookings;
 import city.onestop.citizen.CitizenDirectory;
 import city.onestop.citizen.CitizenRegistered;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -29,10 +26,10 @@ class DemoAppointment {
 
     private final Bookings bookings;
     private final CitizenDirectory citizens;
-    private final DatabaseClient db;
+    private final DemoDataRepository db;
     private final Clock clock;
 
-    DemoAppointment(Bookings bookings, CitizenDirectory citizens, DatabaseClient db, Clock clock) {
+    DemoAppointment(Bookings bookings, CitizenDirectory citizens, DemoDataRepository db, Clock clock) {
         this.bookings = bookings;
         this.citizens = citizens;
         this.db = db;
@@ -44,14 +41,7 @@ class DemoAppointment {
         OffsetDateTime tomorrow = OffsetDateTime.now(clock).plusDays(1);
         citizens.findCitizen(event.citizenId())
                 .filter(c -> DEMO_PHONE_MASKED.equals(c.maskedPhone()))
-                .flatMap(c -> db.sql("""
-                                SELECT id FROM slots
-                                WHERE starts_at >= :from AND release_at <= :now AND open AND booked < capacity
-                                ORDER BY starts_at, number LIMIT 1""")
-                        .bind("from", tomorrow)
-                        .bind("now", OffsetDateTime.now(clock))
-                        .map(row -> row.get("id", UUID.class))
-                        .one()
+                .flatMap(c -> db.findFirstFreeReleasedSlot(tomorrow, OffsetDateTime.now(clock))
                         // The demo hospitals are seeded at start too, maybe a moment after the demo citizen.
                         .switchIfEmpty(Mono.error(() -> new IllegalStateException("no free released slot yet")))
                         .retryWhen(Retry.fixedDelay(15, Duration.ofSeconds(2)))

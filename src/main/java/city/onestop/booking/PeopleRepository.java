@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -12,7 +11,7 @@ import reactor.core.publisher.Mono;
 
 /** Who is who for booking: hospital staff, family members, and booking suspensions. */
 @Component
-public class PeopleRepository {
+class PeopleRepository {
 
     private static final ZoneId DISPLAY_ZONE = ZoneId.of("Asia/Shanghai");
 

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingError;
 
 /** Translates a violated booking constraint (V5_1__booking_core.sql) into its domain error; anything else passes. */
 final class ConstraintErrors {

@@ -1,6 +1,5 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
-import city.onestop.booking.BookingFacts;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -8,11 +7,11 @@ import reactor.core.publisher.Mono;
 
 /** {@link BookingFacts} straight from booking's tables. */
 @Component
-class BookingFactQueries implements BookingFacts {
+class BookingFactRepository implements BookingFacts {
 
     private final DatabaseClient db;
 
-    BookingFactQueries(DatabaseClient db) {
+    BookingFactRepository(DatabaseClient db) {
         this.db = db;
     }
 

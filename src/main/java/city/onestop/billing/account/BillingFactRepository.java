@@ -7,13 +7,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** {@link BillingFacts} straight from billing's tables. */
+/** {@link BillingFacts} straight from billing's tables: statements only. */
 @Component
-class BillingFactQueries implements BillingFacts {
+class BillingFactRepository implements BillingFacts {
 
     private final DatabaseClient db;
 
-    BillingFactQueries(DatabaseClient db) {
+    BillingFactRepository(DatabaseClient db) {
         this.db = db;
     }
 

@@ -1,4 +1,4 @@
-package city.onestop.booking.persistence;
+package city.onestop.booking;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
