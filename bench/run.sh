@@ -6,7 +6,11 @@
 # docs/benchmarks.md between the "bench/run.sh" markers, with machine, load average, commit and commands.
 # Run it on a quiet machine (no builds or test suites running): bench/run.sh   (about 9 minutes)
 # Usage: bench/run.sh [seconds per measured row=15]   (env: WARM=8 s, ACCOUNTS=16000, JAVA_OPTS, APP_ARGS, JAR,
-#   PROFILE=0 to skip the profile, READS_ONLY=1 for the liveness and transit rows only, docs untouched)
+#   PROFILE=0 to skip the profiles, READS_ONLY=1 for the liveness and transit rows only, docs untouched)
+# With PROFILE=1 (the default) every authenticated row (payments, my bills, booking surge, dashboard) is also profiled:
+# a separate run of the same script right after the measured one (its own bills, slots and citizens), whose top self
+# frames and layer shares go under the table; the folded stacks stay in the work directory. Every row also reports
+# the CPU that the JVM, PostgreSQL, Redis and wrk used during it, in % of one core.
 set -euo pipefail
 trap 'echo "bench/run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
@@ -26,6 +30,7 @@ MGMT_BASE=http://127.0.0.1:$MGMT_PORT
 JAR=${JAR:-target/onestop-0.1.0-SNAPSHOT.jar}
 [ -f "$JAR" ] || mvn -o -q package -DskipTests -Djacoco.skip=true
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "work directory (logs, wrk output, folded stacks): $WORK"
 
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 # The demo city runs buses by its timetable: at night in Guangzhou hardly any. The service clock starts at 10:00
@@ -121,13 +126,41 @@ LUA
 
 declare -A ROWS
 FAILED=0
+# CPU ticks per process kind (java, postgres, redis, wrk) since boot; cpu_share turns two readings into % of one core.
+cpu_ticks() {
+  python3 - <<'PY'
+import os, collections
+t = collections.Counter()
+for pid in os.listdir("/proc"):
+    if not pid.isdigit(): continue
+    try: stat = open(f"/proc/{pid}/stat").read()
+    except OSError: continue
+    comm = stat[stat.index("(") + 1:stat.rindex(")")]
+    f = stat[stat.rindex(")") + 2:].split()
+    kind = "java" if comm == "java" else "pg" if comm.startswith("postgres") else "redis" if comm.startswith("redis") else "wrk" if comm == "wrk" else None
+    if kind: t[kind] += int(f[11]) + int(f[12])
+import time
+print(f"{time.time():.3f} " + " ".join(f"{k}={t[k]}" for k in ("java", "pg", "redis", "wrk")))
+PY
+}
+cpu_share() { # before after [seconds]: "cpu=java:..%,pg:..%,redis:..%,wrk:..%" of one core, over the seconds given
+  # (a quota-bound wrk run, the booking surge, idles until its -d window ends: its own active time is the divisor)
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" "${3:-}" <<'PY'
+import sys
+a, b, hz = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
+secs = float(sys.argv[4]) if sys.argv[4] else float(b[0]) - float(a[0])
+ka = dict(x.split("=") for x in a[1:]); kb = dict(x.split("=") for x in b[1:])
+print("cpu=" + ",".join(f"{k}:{100 * (int(kb[k]) - int(ka[k])) / hz / secs:.0f}%" for k in ka))
+PY
+}
 measure() { # key label conns script url [extra wrk args]: warm-up, then the measured run
   local key=$1 label=$2 conns=$3 script=$4 url=$5; shift 5
   [ "$WARM" -eq 0 ] || wrk -t2 -c"$conns" -d"${WARM}s" -s "$script" "$url" "$@" > "$WORK/$key.warm" 2>&1 || true
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  local c0; c0=$(cpu_ticks)
   wrk -t2 -c"$conns" -d"${SECS}s" --timeout 10s -s "$script" "$url" "$@" > "$WORK/$key.out" 2>&1
   local r; r=$(grep '^RESULT' "$WORK/$key.out" || echo "RESULT missing")
-  ROWS[$key]="$r load=$load"
+  ROWS[$key]="$r load=$load $(cpu_share "$c0" "$(cpu_ticks)")"
   echo "== $label: $r load=$load"
   grep '^SAMPLE' "$WORK/$key.out" || true
   case "$r" in *"s5xx=0 "*) ;; *) echo "FAILED: $label had 5xx answers (or no result)"; FAILED=1;; esac
@@ -182,7 +215,9 @@ lua_get read ""
 for u in "$MGMT_BASE/actuator/health/liveness" "${RURL[stop]}" "${RURL[arrivals]}" "${RURL[nearby]}" "${RURL[departures]}"; do
   wrk -t2 -c64 -d"${JIT:-6}"s "$u" > /dev/null 2>&1 || true
 done
-measure live "GET /actuator/health/liveness (management port), 64 connections" 64 "$WORK/read.lua" "$MGMT_BASE/actuator/health/liveness"
+# AUTH_ONLY=1 measures the authenticated rows only (to compare two jars); the docs stay untouched.
+[ "${AUTH_ONLY:-0}" = 1 ] && READS=""
+[ "${AUTH_ONLY:-0}" = 1 ] || measure live "GET /actuator/health/liveness (management port), 64 connections" 64 "$WORK/read.lua" "$MGMT_BASE/actuator/health/liveness"
 for k in $READS; do
   measure "$k" "GET ${RURL[$k]#$BASE}, 64 connections" 64 "$WORK/read.lua" "${RURL[$k]}"
   # nginx needs no JIT warm-up; it is measured right after the same read, under the same machine load.
@@ -194,6 +229,43 @@ kill "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
 
 # Where the CPU of a hot read goes (async-profiler, CPU samples, itimer if perf events are refused): PROFILE=0 skips it.
 PROFILE_TEXT=""
+AUTH_PROFILE_TEXT=""
+cat > "$WORK/summarize.py" <<'PY'
+import collections, sys
+path, label, kind = sys.argv[1], sys.argv[2], sys.argv[3]
+stacks = []
+for line in open(path):
+    frames, _, count = line.rstrip("\n").rpartition(" ")
+    if frames: stacks.append((frames.split(";"), int(count)))
+n = sum(c for _, c in stacks) or 1
+self_ = collections.Counter()
+for frames, c in stacks: self_[frames[-1]] += c
+if kind == "read":
+    groups = [("Spring Security chain", ("org/springframework/security/",)),
+              ("annotated handler lookup", ("AbstractHandlerMethodMapping", "RequestMappingInfo")),
+              ("Reactor Netty / Netty", ("io/netty/", "reactor/netty/")),
+              ("HTTP server observation", ("io/micrometer/",)),
+              ("OneStop code", ("city/onestop/",))]
+    top_n = 6
+else:
+    groups = [("JWT decode and verify", ("NimbusReactiveJwtDecoder", "com/nimbusds/")),
+              ("Spring Security chain (JWT included)", ("org/springframework/security/",)),
+              ("R2DBC PostgreSQL driver", ("io/r2dbc/postgresql/",)),
+              ("R2DBC pool and Spring Data R2DBC", ("io/r2dbc/pool/", "org/springframework/r2dbc/", "org/springframework/data/r2dbc/")),
+              ("Spring transactions", ("org/springframework/transaction/",)),
+              ("Jackson", ("tools/jackson/", "com/fasterxml/jackson/")),
+              ("Micrometer observation", ("io/micrometer/",)),
+              ("Lettuce (Redis)", ("io/lettuce/",)),
+              ("Netty I/O", ("io/netty/",)),
+              ("OneStop code", ("city/onestop/",)),
+              ("audit chain", ("city/onestop/platform/audit/",)),
+              ("JIT compiler and GC threads", ("CompileBroker", "C2Compiler", "GCTaskThread", "G1"))]
+    top_n = 10
+share = ", ".join(f"{name} {100 * sum(c for f, c in stacks if any(any(k in x for k in keys) for x in f)) / n:.0f} %"
+                  for name, keys in groups)
+top = "; ".join(f"`{f.split('/')[-1]}` {100 * c / n:.1f} %" for f, c in self_.most_common(top_n))
+print(f"- {label} ({n} samples): {share}. Top self frames: {top}")
+PY
 if [ "${PROFILE:-1}" = 1 ]; then
   AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar"
   [ -f "$AP_JAR" ] || mvn -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
@@ -202,33 +274,30 @@ if [ "${PROFILE:-1}" = 1 ]; then
   EVENT=cpu
   prof "start,event=cpu,interval=1ms"; sleep 1; prof "stop,file=$WORK/probe.collapsed,collapsed" || true
   grep -q "perf_event\|Perf events unavailable" "$WORK/app.log" && EVENT=itimer
-  for k in stop arrivals; do
+  for k in $( [ "${AUTH_ONLY:-0}" = 1 ] || echo stop arrivals); do
     prof "start,event=$EVENT,interval=1ms"
     wrk -t2 -c64 -d10s "${RURL[$k]}" > "$WORK/$k.prof.wrk" 2>&1
     prof "stop,file=$WORK/$k.collapsed,collapsed"
-    PROFILE_TEXT+="$(python3 - "$WORK/$k.collapsed" "$k" <<'PY'
-import collections, sys
-stacks = []
-for line in open(sys.argv[1]):
-    frames, _, count = line.rstrip("\n").rpartition(" ")
-    if frames: stacks.append((frames.split(";"), int(count)))
-n = sum(c for _, c in stacks) or 1
-self_ = collections.Counter()
-for frames, c in stacks: self_[frames[-1]] += c
-groups = [("Spring Security chain", ("org/springframework/security/",)),
-          ("annotated handler lookup", ("AbstractHandlerMethodMapping", "RequestMappingInfo")),
-          ("Reactor Netty / Netty", ("io/netty/", "reactor/netty/")),
-          ("HTTP server observation", ("io/micrometer/",)),
-          ("OneStop code", ("city/onestop/",))]
-share = ", ".join(f"{name} {100 * sum(c for f, c in stacks if any(any(k in x for k in keys) for x in f)) / n:.0f} %"
-                  for name, keys in groups)
-top = "; ".join(f"`{f.split('/')[-1]}` {100 * c / n:.1f} %" for f, c in self_.most_common(6))
-print(f"- {sys.argv[2]} ({n} samples): {share}. Top self frames: {top}")
-PY
-)"$'\n'
+    PROFILE_TEXT+="$(python3 "$WORK/summarize.py" "$WORK/$k.collapsed" "$k" read)"$'\n'
   done
   PROFILE_TEXT="Profile (async-profiler, event $EVENT, 10 s of \`wrk -t2 -c64\` on each, after the rows):"$'\n'"$PROFILE_TEXT"
 fi
+# profile_row key label conns script url [wrk args]: a profiled run of an authenticated row, after its measured run.
+profile_row() {
+  [ "${PROFILE:-1}" = 1 ] || return 0
+  local key=$1 label=$2 conns=$3 script=$4 url=$5; shift 5
+  prof "start,event=$EVENT,interval=1ms"
+  local c0; c0=$(cpu_ticks)
+  wrk -t2 -c"$conns" --timeout 10s -s "$script" "$url" "$@" > "$WORK/$key.prof.wrk" 2>&1 || true
+  local c1; c1=$(cpu_ticks)
+  prof "stop,file=$WORK/$key.collapsed,collapsed"
+  local r; r=$(grep '^RESULT' "$WORK/$key.prof.wrk" || echo "RESULT missing")
+  local cpu; cpu=$(cpu_share "$c0" "$c1" "$(field "$r" secs)")
+  echo "   profiled: $r $cpu"
+  case "$r" in *"s5xx=0 "*) ;; *) echo "FAILED: $label (profiled run) had 5xx answers (or no result)"; FAILED=1;; esac
+  AUTH_PROFILE_TEXT+="$(python3 "$WORK/summarize.py" "$WORK/$key.collapsed" \
+    "$label, under the profiler $(field "$r" rps)/s, p99 $(field "$r" p99) ms, $cpu" auth)"$'\n'
+}
 
 if [ "${READS_ONLY:-0}" = 1 ]; then # the GET rows and the profile only (to compare two jars), docs untouched
   for k in live $READS; do echo "$k: ${ROWS[$k]}"; [ "$k" = live ] || echo "nginx-$k: ${ROWS[nginx-$k]}"; done
@@ -278,10 +347,12 @@ sql "INSERT INTO billing_account_links (account_id, citizen_id, linked_at, metho
 sql "SELECT b.id FROM billing_bills b JOIN billing_account_links l ON l.account_id = b.account_id
      WHERE l.citizen_id = '$PAYER_ID' AND b.status = 'ACTIVE' AND b.total_fen > 0 ORDER BY random()" > "$WORK/bills-all.txt"
 TOTAL_BILLS=$(wc -l < "$WORK/bills-all.txt")
-WARM_BILLS=$((TOTAL_BILLS / 4))
+WARM_BILLS=$((TOTAL_BILLS * 3 / 16)); PROFILE_BILLS=$((TOTAL_BILLS / 4))
+MEASURE_BILLS=$((TOTAL_BILLS - WARM_BILLS - PROFILE_BILLS))
 head -n "$WARM_BILLS" "$WORK/bills-all.txt" > "$WORK/bills-warm.txt"
-tail -n +"$((WARM_BILLS + 1))" "$WORK/bills-all.txt" > "$WORK/bills-measure.txt"
-echo "bills to pay: $TOTAL_BILLS ($WARM_BILLS for the warm-up)"
+sed -n "$((WARM_BILLS + 1)),$((WARM_BILLS + MEASURE_BILLS))p" "$WORK/bills-all.txt" > "$WORK/bills-measure.txt"
+tail -n "$PROFILE_BILLS" "$WORK/bills-all.txt" > "$WORK/bills-profile.txt"
+echo "bills to pay: $TOTAL_BILLS ($WARM_BILLS for the warm-up, $PROFILE_BILLS for the profiled run)"
 pay_lua() { # file bills: each request pays the next bill of its thread, once (a fresh Idempotency-Key per bill)
   { cat "$WORK/common.lua"; cat <<LUA
 local bills = {}
@@ -300,11 +371,13 @@ LUA
 }
 pay_lua "$WORK/pay-warm.lua" "$WORK/bills-warm.txt"
 pay_lua "$WORK/pay.lua" "$WORK/bills-measure.txt"
+pay_lua "$WORK/pay-profile.lua" "$WORK/bills-profile.txt"
 # The warm-up of the payments row pays other bills than the measured run.
 wrk -t2 -c64 -d"${WARM}s" -s "$WORK/pay-warm.lua" "$BASE" > "$WORK/pay.warm" 2>&1 || true
 WARM_SAVED=$WARM; WARM=0
 measure pay "payments, 64 clients, each a different bill" 64 "$WORK/pay.lua" "$BASE"
 WARM=$WARM_SAVED
+profile_row pay "payments" 64 "$WORK/pay-profile.lua" "$BASE" -d8s
 DOUBLE=$(sql "SELECT count(*) FROM (SELECT bill_id FROM billing_payments WHERE status IN ('SUCCEEDED','REFUNDED')
               GROUP BY bill_id HAVING count(*) > 1) d")
 RECEIPTS_DOUBLE=$(sql "SELECT count(*) FROM (SELECT bill_id FROM billing_receipts GROUP BY bill_id HAVING count(*) > 1) d")
@@ -313,6 +386,7 @@ echo "double charges: $DOUBLE, bills with two receipts: $RECEIPTS_DOUBLE"
 
 lua_get bills "$READER"
 measure bills "GET /api/v1/billing/bills (household of 2 accounts), 64 connections" 64 "$WORK/bills.lua" "$BASE/api/v1/billing/bills"
+profile_row bills "GET my bills" 64 "$WORK/bills.lua" "$BASE/api/v1/billing/bills" -d10s
 
 # ---------------------------------------------------------------- 4. booking surge
 ADMIN=$(token "$(uuid)" ADMIN)
@@ -335,8 +409,10 @@ sessions() { # department-name doctors file: 100 slots of capacity 1 per doctor,
 }
 WARM_DEP=$(sessions "Warm-up" 2 "$WORK/slots-warm.txt")
 SURGE_DEP=$(sessions "Surge" 10 "$WORK/slots.txt")
+[ "${PROFILE:-1}" = 1 ] && PROFILE_DEP=$(sessions "Profile" 5 "$WORK/slots-profile.txt")
 tokens 2600 "$WORK/citizens-warm.txt"
 tokens 10400 "$WORK/citizens.txt"
+[ "${PROFILE:-1}" = 1 ] && tokens 5200 "$WORK/citizens-profile.txt"
 book_lua() { # file slots citizens attempts: attempt i is citizen i booking slot (i*7919 mod slots); stops after attempts
   { cat "$WORK/common.lua"; cat <<LUA
 local slots, citizens = {}, {}
@@ -364,10 +440,14 @@ LUA
 }
 book_lua "$WORK/book-warm.lua" "$WORK/slots-warm.txt" "$WORK/citizens-warm.txt" 2000
 book_lua "$WORK/book.lua" "$WORK/slots.txt" "$WORK/citizens.txt" 10000
+[ "${PROFILE:-1}" = 1 ] && book_lua "$WORK/book-profile.lua" "$WORK/slots-profile.txt" "$WORK/citizens-profile.txt" 5000
 wrk -t2 -c200 -d60s -s "$WORK/book-warm.lua" "$BASE" > "$WORK/book.warm" 2>&1 || true
 LOAD_BOOK=$(cut -d' ' -f1 /proc/loadavg)
+C0=$(cpu_ticks)
 wrk -t2 -c200 -d60s --timeout 10s -s "$WORK/book.lua" "$BASE" > "$WORK/book.out" 2>&1
+C1=$(cpu_ticks)
 ROWS[book]="$(grep '^RESULT' "$WORK/book.out" || echo 'RESULT missing') load=$LOAD_BOOK"
+ROWS[book]+=" $(cpu_share "$C0" "$C1" "$(field "${ROWS[book]}" secs)")"
 echo "== booking surge: ${ROWS[book]}"
 grep '^SAMPLE' "$WORK/book.out" || true
 case "${ROWS[book]}" in *"s5xx=0 "*) ;; *) echo "FAILED: booking surge had 5xx answers"; FAILED=1;; esac
@@ -378,6 +458,7 @@ MISMATCH=$(sql "SELECT count(*) FROM slots s WHERE s.department_id = '$SURGE_DEP
 BOOKED=$(sql "SELECT count(*) FROM appointments WHERE department_id = '$SURGE_DEP' AND status = 'BOOKED'")
 echo "booked $BOOKED of 1000 places, oversold slots $OVERSOLD, counter mismatches $MISMATCH"
 [ "$OVERSOLD" = 0 ] && [ "$MISMATCH" = 0 ] || { echo "FAILED: oversold"; FAILED=1; }
+profile_row book "booking surge (500 slots, 5,000 attempts, 200 clients)" 200 "$WORK/book-profile.lua" "$BASE" -d60s
 
 # ---------------------------------------------------------------- 5. dashboard
 tokens 64 "$WORK/dash-citizens.txt"
@@ -396,6 +477,15 @@ DASH_SECTIONS=$(curl -sf "$BASE/api/v1/me/dashboard" -H "Authorization: Bearer $
   | jq -c '[to_entries[] | select(.value | type == "object" and has("status")) | {(.key): .value.status}] | add' || echo '?')
 echo "dashboard sections: $DASH_SECTIONS"
 measure dash "GET /api/v1/me/dashboard, 64 citizens" 64 "$WORK/dash.lua" "$BASE/api/v1/me/dashboard"
+profile_row dash "dashboard" 64 "$WORK/dash.lua" "$BASE/api/v1/me/dashboard" -d10s
+
+if [ "${AUTH_ONLY:-0}" = 1 ]; then
+  for k in pay bills book dash; do echo "$k: ${ROWS[$k]}"; done
+  echo "$AUTH_PROFILE_TEXT"
+  echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); folded stacks in $WORK"
+  [ "$FAILED" = 0 ] || exit 1
+  exit 0
+fi
 
 # ---------------------------------------------------------------- the table
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -430,6 +520,8 @@ $(row "booking surge, 200 clients, 10,000 attempts, 1,000 slots of capacity 1" "
 $(row "dashboard, 64 citizens" "$D" "p99 < 100 ms" "sections: $DASH_SECTIONS")
 
 $PROFILE_TEXT
+$( [ -z "$AUTH_PROFILE_TEXT" ] || printf '%s\n%s' "Profiles of the authenticated rows (async-profiler, event $EVENT, 1 ms; a run of the same script right after each measured row, with its own bills, slots and citizens; CPU in % of one core for the JVM, PostgreSQL, Redis and wrk):" "$AUTH_PROFILE_TEXT")
+CPU during each authenticated row (% of one core; the machine has $(nproc)): payments $(field "$P" cpu), my bills $(field "$B" cpu), booking surge $(field "$K" cpu), dashboard $(field "$D" cpu).
 
 Jar built from commit $(git rev-parse --short HEAD 2>/dev/null || echo '?') (\`$JAR\`); the service clock started at $CLOCK_START (10:00 in the demo city, so buses run). Commands: \`wrk -t2 -c64 -d${SECS}s -s <script> <url>\` per row (the booking surge: \`wrk -t2 -c200\` until 10,000 answers);
 the Lua scripts are written by bench/run.sh (each payment pays another bill with its own Idempotency-Key; each

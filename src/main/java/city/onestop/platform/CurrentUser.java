@@ -40,7 +40,8 @@ public record CurrentUser(UUID id, Set<Role> roles, Set<String> scopes) {
 
     /** The current user, or 401 when anonymous (endpoints behind authentication never see that). */
     public static Mono<CurrentUser> get() {
-        return find().switchIfEmpty(Mono.error(new ProblemException(
+        // The error is built only when there is no user: a ProblemException per request (its stack trace) was a cost.
+        return find().switchIfEmpty(Mono.error(() -> new ProblemException(
                 org.springframework.http.HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", "Unauthorized", "Authentication is required")));
     }
 }

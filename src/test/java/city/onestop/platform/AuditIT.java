@@ -58,6 +58,23 @@ class AuditIT {
     }
 
     @Test
+    void writersOfOneChainQueueAndHashTheSameWayAsTheVerifier() {
+        // One actor and one target: every row on the same chain; a non-ASCII target and rows without an actor role
+        // show the hash computed in the INSERT to be the verifier's (UTF-8, "null" for what is absent).
+        UUID actor = UUID.randomUUID();
+        Flux.range(0, 60)
+                .flatMap(i -> audit.record(new AuditLog.AuditEntry(actor, i % 2 == 0 ? null : "CITIZEN", "TEST_ONE_CHAIN",
+                        "预约:广州市第一人民医院", AuditLog.Outcome.SUCCESS)), 32)
+                .blockLast(Duration.ofSeconds(60));
+
+        var seqs = db.sql("SELECT chain_seq FROM audit_log WHERE action = 'TEST_ONE_CHAIN' AND actor_id = :a ORDER BY chain_seq")
+                .bind("a", actor).map(r -> r.get("chain_seq", Long.class)).all().collectList().block(Duration.ofSeconds(10));
+        assertThat(seqs).hasSize(60);
+        assertThat(seqs.get(59) - seqs.get(0)).isGreaterThanOrEqualTo(59);
+        assertThat(verify().get("valid")).isEqualTo(true);
+    }
+
+    @Test
     void auditRowRollsBackWithTheAction() {
         UUID actor = UUID.randomUUID();
         TransactionalOperator tx = TransactionalOperator.create(txManager);

@@ -30,17 +30,7 @@ final class AuditChains {
     }
 
     static String hash(AuditRow row) {
-        String content = String.join("\u001f",
-                Integer.toString(row.chain()),
-                Long.toString(row.chainSeq()),
-                Long.toString(row.occurredAt().getEpochSecond() * 1_000_000 + row.occurredAt().getNano() / 1_000),
-                String.valueOf(row.actorId()),
-                String.valueOf(row.actorRole()),
-                row.action(),
-                String.valueOf(row.target()),
-                row.outcome(),
-                String.valueOf(row.requestId()),
-                String.valueOf(row.clientIp()),
+        String content = String.join(SEPARATOR, Integer.toString(row.chain()), Long.toString(row.chainSeq()), body(row),
                 row.prevHash());
         try {
             return HexFormat.of().formatHex(
@@ -49,4 +39,31 @@ final class AuditChains {
             throw new IllegalStateException(e);
         }
     }
+
+    static final String SEPARATOR = "\u001f";
+
+    /**
+     * The hashed content between the row's place in its chain (chain, seq) and the previous row's hash. An append
+     * hashes in the INSERT that reads the previous row ({@link #HASH_SQL}), so it needs no separate read; the
+     * verifier hashes in Java with {@link #hash}: one layout, so the two cannot drift apart.
+     */
+    static String body(AuditRow row) {
+        return String.join(SEPARATOR,
+                Long.toString(row.occurredAt().getEpochSecond() * 1_000_000 + row.occurredAt().getNano() / 1_000),
+                String.valueOf(row.actorId()),
+                String.valueOf(row.actorRole()),
+                row.action(),
+                String.valueOf(row.target()),
+                row.outcome(),
+                String.valueOf(row.requestId()),
+                String.valueOf(row.clientIp()));
+    }
+
+    /**
+     * {@link #hash} in SQL, for an INSERT that selects the previous row as {@code prev (seq, hash)}: {@code :chain}
+     * and {@code :body} ({@link #body}) are bound; the row's seq is {@code prev.seq + 1}. PostgreSQL's
+     * {@code sha256} over the UTF-8 bytes, in lower-case hex like {@link HexFormat}.
+     */
+    static final String HASH_SQL = "encode(sha256(convert_to(CAST(:chain AS text) || chr(31) || CAST(prev.seq + 1 AS text) "
+            + "|| chr(31) || :body || chr(31) || prev.hash, 'UTF8')), 'hex')";
 }

@@ -35,38 +35,37 @@ class ChainedAuditLog implements AuditLog {
             int chain = AuditChains.chainOf(entry.actorId(), entry.target());
             // Audit time is real time: a clock fixed to replay a transit feed must not stamp security events.
             Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            AuditRow row = new AuditRow(0, chain, 0, at, entry.actorId(), entry.actorRole(), entry.action(), entry.target(),
+                    entry.outcome().name(), requestId, clientIp, null, null);
+            // The lock is its own statement: a statement's snapshot is taken when it starts, so the INSERT that
+            // follows it sees the chain's last row as committed by whoever held the lock before.
             return db.sql("SELECT pg_advisory_xact_lock(:ns, :chain)")
                     .bind("ns", AuditChains.LOCK_NAMESPACE)
                     .bind("chain", chain)
                     .then()
-                    .then(db.sql("SELECT chain_seq, hash FROM audit_log WHERE chain = :chain ORDER BY chain_seq DESC LIMIT 1")
-                            .bind("chain", chain)
-                            .map(row -> new AuditChains.Link(row.get("chain_seq", Long.class), row.get("hash", String.class)))
-                            .one()
-                            .defaultIfEmpty(AuditChains.GENESIS))
-                    .flatMap(prev -> {
-                        AuditRow row = new AuditRow(0, chain, prev.seq() + 1, at, entry.actorId(), entry.actorRole(),
-                                entry.action(), entry.target(), entry.outcome().name(), requestId, clientIp, prev.hash(), null);
-                        String hash = AuditChains.hash(row);
-                        return insert(row, hash);
-                    })
+                    .then(insert(row))
                     .as(tx::transactional);
         });
     }
 
-    private Mono<Void> insert(AuditRow row, String hash) {
+    /** The row after the chain's last one (or the genesis link), hashed in the same statement. */
+    private Mono<Void> insert(AuditRow row) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         INSERT INTO audit_log (chain, chain_seq, occurred_at, actor_id, actor_role, action, target, outcome,
                                                request_id, client_ip, prev_hash, hash)
-                        VALUES (:chain, :seq, :at, :actorId, :actorRole, :action, :target, :outcome, :requestId, :clientIp,
-                                :prevHash, :hash)""")
+                        SELECT :chain, prev.seq + 1, :at, :actorId, :actorRole, :action, :target, :outcome, :requestId, :clientIp,
+                               prev.hash, """ + AuditChains.HASH_SQL + """
+
+                        FROM (SELECT seq, hash FROM (
+                                  (SELECT chain_seq AS seq, hash FROM audit_log WHERE chain = :chain ORDER BY chain_seq DESC LIMIT 1)
+                                  UNION ALL SELECT 0, :genesis) links
+                              ORDER BY seq DESC LIMIT 1) prev""")
                 .bind("chain", row.chain())
-                .bind("seq", row.chainSeq())
                 .bind("at", OffsetDateTime.ofInstant(row.occurredAt(), ZoneOffset.UTC))
                 .bind("action", row.action())
                 .bind("outcome", row.outcome())
-                .bind("prevHash", row.prevHash())
-                .bind("hash", hash);
+                .bind("body", AuditChains.body(row))
+                .bind("genesis", AuditChains.GENESIS.hash());
         spec = bindNullable(spec, "actorId", row.actorId(), UUID.class);
         spec = bindNullable(spec, "actorRole", row.actorRole(), String.class);
         spec = bindNullable(spec, "target", row.target(), String.class);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -31,7 +32,9 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -68,21 +71,27 @@ class SecurityConfig {
 
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecretKey key, @Value("${onestop.security.jwt.jwk-set-uri:}") String jwkSetUri,
-            @Value("${onestop.security.jwt.issuer:}") String externalIssuer) {
+            @Value("${onestop.security.jwt.issuer:}") String externalIssuer,
+            @Value("${onestop.security.jwt.verified-cache-size:20000}") int verifiedCacheSize) {
         if (!jwkSetUri.isBlank()) {
             // A deployment that delegates login to the city's OIDC provider validates its tokens instead.
             NimbusReactiveJwtDecoder external = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
-            if (!externalIssuer.isBlank()) {
-                external.setJwtValidator(JwtValidators.createDefaultWithIssuer(externalIssuer));
-            }
-            return external;
+            OAuth2TokenValidator<Jwt> validator = externalIssuer.isBlank()
+                    ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(externalIssuer);
+            external.setJwtValidator(validator);
+            return new VerifiedTokens(external, validator, verifiedCacheSize);
         }
         NimbusReactiveJwtDecoder decoder =
                 NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(JwtAccessTokens.ISSUER));
         decoder.setJwtValidator(validator);
-        return decoder;
+        // Our issuer is "onestop", not a URL: the default claim conversion tried java.net.URL first and threw (and
+        // caught) an IllegalArgumentException for every token it decoded, before keeping the string it keeps here.
+        decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
+                Map.of(JwtClaimNames.ISS, iss -> iss == null ? null : iss.toString())));
+        // Verified tokens are kept for their lifetime and validated again on every use (expiry, issuer).
+        return new VerifiedTokens(decoder, validator, verifiedCacheSize);
     }
 
     @Bean
