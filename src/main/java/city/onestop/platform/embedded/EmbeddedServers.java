@@ -57,7 +57,7 @@ public final class EmbeddedServers {
     /** Starts (once per JVM) an embedded Redis on a free port; returns the port. */
     public static synchronized int startRedis() {
         if (redis == null) {
-            redisPort = freePort();
+            redisPort = portBelowTheEphemeralRange();
             startRedisOn(redisPort);
         }
         return redisPort;
@@ -125,6 +125,24 @@ public final class EmbeddedServers {
 
     static synchronized boolean running() {
         return postgres != null || redis != null;
+    }
+
+    /**
+     * A free port under Linux's ephemeral range (32768 and up), for the server that may be restarted on its port.
+     * While it is down its clients reconnect many times a second, and a connect that the kernel gives the target
+     * port itself as source port connects to itself (TCP simultaneous open) and then holds the port the restarted
+     * server needs. Ports the kernel hands out for connects never fall below the range.
+     */
+    private static int portBelowTheEphemeralRange() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        return freePort();
     }
 
     private static int freePort() {

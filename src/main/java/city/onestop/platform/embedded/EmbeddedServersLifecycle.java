@@ -6,7 +6,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stops the embedded servers after everything else in the context has stopped (the lowest phase stops
- * last), so a graceful shutdown finishes its in-flight requests against a live database.
+ * last), so a graceful shutdown finishes its in-flight requests against a live database. A context the test
+ * framework pauses (Spring Framework 7 stops the lifecycle of a cached context while another runs) keeps its claim:
+ * a pause is not a close, and releasing then would stop the servers under the paused context.
  */
 @Component
 @ConditionalOnProperty(name = "onestop.embedded.active", havingValue = "true")
@@ -29,6 +31,11 @@ class EmbeddedServersLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     @Override

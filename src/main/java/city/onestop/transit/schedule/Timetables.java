@@ -109,6 +109,9 @@ public class Timetables {
         }
     }
 
+    /** Longest a timetable load may take (Halifax's takes seconds); then it fails and the next call retries. */
+    static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
+
     private final DatabaseClient db;
     private final CurrentVersions versions;
     private final TransitQueries queries;
@@ -186,7 +189,9 @@ public class Timetables {
         var fv = versions.snapshot().get(feedId);
         if (fv == null) return Mono.empty();
         wanted.add(feedId);
-        return loaded.computeIfAbsent(fv.versionId(), v -> load(fv).doOnNext(t -> ready.put(v, t)).cache())
+        // Bounded: the load is shared by every caller of this version, and the refresher waits for it, so one
+        // load that never ends (a database connection answering nobody) must not stall them all for good.
+        return loaded.computeIfAbsent(fv.versionId(), v -> load(fv).timeout(LOAD_TIMEOUT).doOnNext(t -> ready.put(v, t)).cache())
                 .onErrorResume(e -> {
                     loaded.remove(fv.versionId());
                     return Mono.error(e);

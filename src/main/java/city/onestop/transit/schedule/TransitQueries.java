@@ -130,7 +130,7 @@ public class TransitQueries {
     }
 
     public Mono<VersionData> versionData(long v) {
-        return versionData.computeIfAbsent(v, k -> loadVersionData(k).cache()).onErrorResume(e -> {
+        return versionData.computeIfAbsent(v, k -> loadVersionData(k).timeout(Timetables.LOAD_TIMEOUT).cache()).onErrorResume(e -> {
             versionData.remove(v);
             return Mono.error(e);
         });
