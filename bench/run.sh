@@ -127,9 +127,12 @@ LUA
 declare -A ROWS
 FAILED=0
 # CPU ticks per process kind (java, postgres, redis, wrk) since boot; cpu_share turns two readings into % of one core.
+# Only this run's processes: the app's JVM, its PostgreSQL (the postmaster, what it reaped and its live backends),
+# the Redis the app started, and wrk (other helpers' test JVMs and databases may run beside a bench on this machine).
 cpu_ticks() {
-  python3 - <<'PY'
-import os, collections
+  python3 - "$APP" "$(sed -n 1p "$WORK/data/postgres/postmaster.pid")" <<'PY'
+import os, sys, time, collections
+app, postmaster = sys.argv[1], sys.argv[2]
 t = collections.Counter()
 for pid in os.listdir("/proc"):
     if not pid.isdigit(): continue
@@ -137,9 +140,12 @@ for pid in os.listdir("/proc"):
     except OSError: continue
     comm = stat[stat.index("(") + 1:stat.rindex(")")]
     f = stat[stat.rindex(")") + 2:].split()
-    kind = "java" if comm == "java" else "pg" if comm.startswith("postgres") else "redis" if comm.startswith("redis") else "wrk" if comm == "wrk" else None
-    if kind: t[kind] += int(f[11]) + int(f[12])
-import time
+    ppid, ticks, reaped = f[1], int(f[11]) + int(f[12]), int(f[13]) + int(f[14])
+    if pid == app: t["java"] += ticks
+    elif pid == postmaster: t["pg"] += ticks + reaped
+    elif ppid == postmaster: t["pg"] += ticks
+    elif ppid == app and comm.startswith("redis"): t["redis"] += ticks
+    elif comm == "wrk": t["wrk"] += ticks
 print(f"{time.time():.3f} " + " ".join(f"{k}={t[k]}" for k in ("java", "pg", "redis", "wrk")))
 PY
 }

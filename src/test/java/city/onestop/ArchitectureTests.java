@@ -62,11 +62,13 @@ class ArchitectureTests {
     }
 
     @Test
-    void bookingRaisesProblemsOnlyAtItsEdges() {
-        noClasses().that().resideInAPackage("city.onestop.booking..")
-                .and().resideOutsideOfPackages("city.onestop.booking.web..", "city.onestop.booking.fhir..")
+    void billingAndBookingRaiseProblemsOnlyAtTheirEdges() {
+        noClasses().that().resideInAnyPackage("city.onestop.billing..", "city.onestop.booking..")
+                .and().resideOutsideOfPackages("city.onestop.billing.web..", "city.onestop.booking.web..",
+                        "city.onestop.booking.fhir..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("city.onestop.platform.ProblemException")
-                .because("booking's use cases and repositories raise BookingErrors; web/ (and fhir/) answer with problems")
+                .because("use cases, repositories and parsers raise the module's domain errors; web/ (and booking's fhir/) "
+                        + "answer with problems")
                 .check(MAIN);
     }
 

@@ -1,6 +1,9 @@
 package city.onestop;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
@@ -9,8 +12,18 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  */
 public class OneStopBlockHoundIntegration implements BlockHoundIntegration {
 
+    private static final Logger log = LoggerFactory.getLogger(OneStopBlockHoundIntegration.class);
+
     @Override
     public void applyTo(BlockHound.Builder builder) {
+        // Every detection is logged before it is thrown: thrown inside a library's critical section (a lock, a
+        // connection's write path) the error may be swallowed there and leave that library stuck for every later
+        // caller, with nothing in the log to say why; "BlockingOperationError" in the log names the place.
+        builder.blockingMethodCallback(method -> {
+            BlockingOperationError error = new BlockingOperationError(method);
+            log.error("BlockingOperationError on thread {}: {}", Thread.currentThread().getName(), method, error);
+            throw error;
+        });
         // SecureRandom reads /dev/urandom, which never blocks once the kernel pool is seeded (long before we start):
         // request ids, entity ids and refresh tokens use it.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");

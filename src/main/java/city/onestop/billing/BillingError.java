@@ -1,5 +1,7 @@
 package city.onestop.billing;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -207,6 +209,27 @@ public abstract sealed class BillingError extends RuntimeException {
     public static final class BillNotCancellable extends BillingError {
         public BillNotCancellable(String status) {
             super("This bill is " + status + "; only an ACTIVE bill can be cancelled");
+        }
+    }
+
+    /** A period that is not a month written {@code YYYY-MM}. */
+    public static final class InvalidPeriod extends BillingError {
+        public InvalidPeriod() {
+            super("period must be a month written YYYY-MM, e.g. 2026-10");
+        }
+    }
+
+    /** An operator's account import refused as a whole; {@code errors} names each bad row (line, field, message). */
+    public static final class ImportInvalid extends BillingError {
+        private final List<Map<String, Object>> errors;
+
+        public ImportInvalid(String detail, List<Map<String, Object>> errors) {
+            super(detail);
+            this.errors = List.copyOf(errors);
+        }
+
+        public List<Map<String, Object>> errors() {
+            return errors;
         }
     }
 

@@ -1,6 +1,5 @@
 package city.onestop.billing;
 
-import city.onestop.platform.ProblemException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.regex.Pattern;
@@ -21,11 +20,11 @@ public record Money(String amount, String currency) {
     /** Parses a client-supplied amount into fen: 400 {@code INVALID_AMOUNT} unless it is a non-negative CNY amount with at most two decimals. */
     public static long parseFen(Money money) {
         if (money == null || money.amount() == null || !AMOUNT.matcher(money.amount()).matches()) {
-            throw ProblemException.badRequest("INVALID_AMOUNT",
+            throw new BillingError.InvalidAmount(
                     "amount must be a decimal string with at most two decimals, e.g. {\"amount\":\"12.50\",\"currency\":\"CNY\"}");
         }
         if (money.currency() != null && !CNY.equals(money.currency())) {
-            throw ProblemException.badRequest("INVALID_AMOUNT", "currency must be CNY");
+            throw new BillingError.InvalidAmount("currency must be CNY");
         }
         return new BigDecimal(money.amount()).movePointRight(2).longValueExact();
     }

@@ -1,7 +1,7 @@
 package city.onestop.billing.account;
 
+import city.onestop.billing.BillingError;
 import city.onestop.billing.Utility;
-import city.onestop.platform.ProblemException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import java.math.BigDecimal;
@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,8 +68,8 @@ public final class AccountImport {
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
-            if (e instanceof ProblemException p) {
-                throw p;
+            if (e instanceof BillingError b) {
+                throw b;
             }
             throw invalid("The file is not valid CSV: " + e.getMessage(), List.of());
         }
@@ -215,8 +214,7 @@ public final class AccountImport {
         return e;
     }
 
-    private static ProblemException invalid(String detail, List<Map<String, Object>> errors) {
-        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "IMPORT_INVALID", "Import rejected", detail,
-                errors.isEmpty() ? Map.of() : Map.of("errors", errors));
+    private static BillingError invalid(String detail, List<Map<String, Object>> errors) {
+        return new BillingError.ImportInvalid(detail, errors);
     }
 }

@@ -2,7 +2,6 @@ package city.onestop.billing.account;
 
 import city.onestop.billing.BillingError;
 import city.onestop.billing.Utility;
-import city.onestop.platform.ProblemException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -46,8 +45,7 @@ public class Readings {
         }
         return Flux.range(0, requests.size())
                 .concatMap(i -> Mono.defer(() -> insert(requests.get(i)))
-                        .onErrorMap(e -> e instanceof BillingError || e instanceof ProblemException,
-                                e -> new BillingError.ReadingRejected(i, (RuntimeException) e)))
+                        .onErrorMap(BillingError.class, e -> new BillingError.ReadingRejected(i, e)))
                 .collectList()
                 .as(tx::transactional);
     }

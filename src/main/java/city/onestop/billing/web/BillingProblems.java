@@ -46,18 +46,31 @@ import city.onestop.platform.ProblemException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Billing's domain errors as problem+json: status, {@code code} and title per error, the error's message as the detail
  * (the public contract of docs/billing.md; the platform's handler writes, localizes and adds {@code requestId}). Every
- * billing controller passes what its use cases answer through {@link #mapped}.
+ * billing controller passes what its use cases answer through {@link #mapped}; as a {@link WebExceptionHandler} ordered
+ * just before the platform's, it also answers a billing error that reaches the edge any other way (an input parser
+ * called outside {@code mapped}), as booking's and citizen's handlers do (decision 0604), rather than a 500.
  */
-final class BillingProblems {
+@Component
+@Order(-3)
+class BillingProblems implements WebExceptionHandler {
 
-    private BillingProblems() {}
+    BillingProblems() {}
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        return Mono.error(ex instanceof BillingError error ? problem(error) : ex);
+    }
 
     static <T> Mono<T> mapped(Mono<T> answer) {
         return answer.onErrorMap(BillingError.class, BillingProblems::problem);
@@ -86,6 +99,11 @@ final class BillingProblems {
         if (e instanceof InvalidReading) return badRequest("INVALID_READING", detail);
         if (e instanceof InvalidBatch) return badRequest("INVALID_BATCH", detail);
         if (e instanceof InvalidStatus) return badRequest("INVALID_STATUS", detail);
+        if (e instanceof BillingError.InvalidPeriod) return badRequest("INVALID_PERIOD", detail);
+        if (e instanceof BillingError.ImportInvalid invalid) {
+            return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "IMPORT_INVALID", "Import rejected", detail,
+                    invalid.errors().isEmpty() ? Map.of() : Map.of("errors", invalid.errors()));
+        }
         if (e instanceof InvalidTariff) {
             return new ProblemException(HttpStatus.BAD_REQUEST, "INVALID_TARIFF", "Invalid tariff", detail);
         }

@@ -47,6 +47,9 @@ class BillingProblemsTests {
             new Expected(new BillingError.InvalidStatus("ACTIVE, PAID"), 400, "INVALID_STATUS", "Bad request"),
             new Expected(new BillingError.BillNotCancellable("PAID"), 409, "BILL_NOT_CANCELLABLE", "Conflict"),
             new Expected(new BillingError.InvalidTariff("bands"), 400, "INVALID_TARIFF", "Invalid tariff"),
+            new Expected(new BillingError.InvalidPeriod(), 400, "INVALID_PERIOD", "Bad request"),
+            new Expected(new BillingError.ImportInvalid("1 row(s) are invalid; nothing was imported", List.of()), 422,
+                    "IMPORT_INVALID", "Import rejected"),
             new Expected(new BillingError.LinkAccountNotFound(Utility.WATER), 404, "ACCOUNT_NOT_FOUND", "Not found"),
             new Expected(new BillingError.InvalidLinkCode(), 400, "VALIDATION_FAILED", "Validation failed"),
             new Expected(new BillingError.LinkVerificationNotFound(ID), 404, "LINK_VERIFICATION_NOT_FOUND", "Not found"),
@@ -112,5 +115,13 @@ class BillingProblemsTests {
         assertThat(BillingProblems.problem(new BillingError.LinkSmsUnavailable()).extra()).isEqualTo(Map.of("retryAfterSeconds", 60L));
         assertThat(BillingProblems.problem(new BillingError.InvalidLinkCode()).extra()).isEqualTo(Map.of("errors",
                 List.of(Map.of("field", "code", "message", "must be the 6 digits of the text message"))));
+    }
+
+    @Test
+    void aRejectedImportNamesItsRows() {
+        List<Map<String, Object>> errors = List.of(Map.of("line", 2, "field", "utility", "message", "must be WATER or ELECTRICITY"));
+        assertThat(BillingProblems.problem(new BillingError.ImportInvalid("1 row(s) are invalid; nothing was imported", errors))
+                .extra()).isEqualTo(Map.of("errors", errors));
+        assertThat(BillingProblems.problem(new BillingError.ImportInvalid("The file is empty", List.of())).extra()).isEmpty();
     }
 }
