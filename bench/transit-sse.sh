@@ -52,10 +52,24 @@ async def sub(i):
     end = time.monotonic() + secs
     ends[i] = end
     data = None
+    async def lines():
+        # The stream is chunked (HTTP/1.1): an SSE line may span chunks, so lines are cut from the de-chunked bytes.
+        while (await r.readline()).strip():
+            pass  # response headers
+        pending = b""
+        while True:
+            size = int((await r.readline()).strip() or b"0", 16)
+            if size == 0:
+                return
+            pending += await r.readexactly(size + 2)
+            pending = pending[:-2]
+            *complete, pending = pending.split(b"\n")
+            for l in complete:
+                yield l
+    it = lines().__aiter__()
     try:
         while time.monotonic() < end:
-            line = await asyncio.wait_for(r.readline(), timeout=max(0.1, end - time.monotonic()))
-            if not line: break
+            line = await asyncio.wait_for(it.__anext__(), timeout=max(0.1, end - time.monotonic()))
             if line.startswith(b"event:arrivals") or line.startswith(b"event: arrivals"):
                 data = True
             elif data and line.startswith(b"data:"):
@@ -70,6 +84,8 @@ async def sub(i):
                 poll = max((r.get("vehicleLastUpdated", "") for r in rows), default="")
                 if poll: seen[i].setdefault(poll, now)
                 data = None
+    except StopAsyncIteration:
+        pass
     except asyncio.TimeoutError:
         pass
     w.close()
