@@ -13,8 +13,8 @@ import reactor.util.retry.Retry;
  *
  * <p>Each request opens a connection of its own, and one that gets no response within 10 s is sent again (twice at
  * most) on a new connection. A request on the management port was seen to go unanswered, with no thread busy on
- * it, around a 404 there for a path Actuator does not serve (a known issue in docs/operations.md, not yet
- * understood); these tests are about what Actuator answers, not about that.
+ * it, around a 404 there for a path Actuator does not serve (docs/operations.md: most likely Reactor Netty's keep-alive
+ * stall of decision 0150); these tests are about what Actuator answers, not about that.
  */
 public final class ManagementClient {
 
